@@ -1,0 +1,62 @@
+package dev.switchboard.gateway.http;
+
+import dev.switchboard.gateway.media.MediaFiles;
+import dev.switchboard.gateway.stream.StreamRoute;
+import dev.switchboard.gateway.stream.TypingNotices;
+import dev.switchboard.inbox.devices.DeviceService;
+import dev.switchboard.inbox.devices.LinkService;
+import dev.switchboard.inbox.devices.NumberService;
+import dev.switchboard.inbox.media.MediaRepository;
+import dev.switchboard.inbox.messages.ConversationQueries;
+import dev.switchboard.inbox.messages.MessageService;
+import dev.switchboard.inbox.persistence.Ids;
+import dev.switchboard.inbox.sync.SyncLog;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.sqlclient.Pool;
+
+/** Builds the whole HTTP surface from the services; tests build the same router. */
+public final class ApiRouter {
+
+    /** What the routes need, gathered so the router can be built in one call. */
+    public record Services(Pool pool, NumberService numbers, DeviceService devices, LinkService links, MessageService messages,
+                           ConversationQueries queries, SyncLog syncLog, MediaRepository media, MediaFiles mediaFiles,
+                           TypingNotices typing, Authenticator auth, Ids ids, InFlightRequests inFlight, Buffer openApi) {}
+
+    private ApiRouter() {}
+
+    public static Router build(Vertx vertx, Services s, int maxBodyBytes, long maxMediaBytes) {
+        Router router = Router.router(vertx);
+        router.route().handler(ctx -> {
+            s.inFlight().started();
+            ctx.addEndHandler(v -> s.inFlight().finished());
+            ctx.next();
+        });
+        new HealthRoutes(s.pool(), s.openApi()).mount(router);
+        new StreamRoute(vertx, s.auth(), s.syncLog(), s.devices()).mount(router);
+        // Media carries its own, larger body limit, so it is routed before the JSON body handler.
+        new MediaRoutes(s.media(), s.mediaFiles(), s.ids(), maxMediaBytes).mount(router, s.auth());
+        router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+        new NumberRoutes(s.numbers()).mount(router, s.auth());
+        new DeviceRoutes(s.devices()).mount(router, s.auth());
+        new LinkRoutes(s.links()).mount(router, s.auth());
+        new MessageRoutes(s.messages()).mount(router, s.auth());
+        new ConversationRoutes(s.queries(), s.messages(), s.typing()).mount(router, s.auth());
+        new SyncRoutes(s.syncLog()).mount(router, s.auth());
+
+        router.errorHandler(400, ctx -> Replies.error(ctx, 400, "bad_request", "the request is malformed"));
+        router.errorHandler(404, ctx -> Replies.error(ctx, 404, "not_found", "no such endpoint"));
+        router.errorHandler(405, ctx -> Replies.error(ctx, 405, "method_not_allowed", "this endpoint does not take that method"));
+        router.errorHandler(413, ctx -> Replies.error(ctx, 413, "payload_too_large", "the request body is too large"));
+        router.errorHandler(500, ctx -> {
+            if (ctx.failure() != null) {
+                Replies.fail(ctx, ctx.failure());
+            } else {
+                Replies.error(ctx, 500, "internal_error", "unexpected server error");
+            }
+        });
+        return router;
+    }
+}

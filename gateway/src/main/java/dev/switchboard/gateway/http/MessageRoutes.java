@@ -1,0 +1,50 @@
+package dev.switchboard.gateway.http;
+
+import dev.switchboard.inbox.InboxException;
+import dev.switchboard.inbox.json.MessageJson;
+import dev.switchboard.inbox.json.StrictJson;
+import dev.switchboard.inbox.messages.MessageService;
+import dev.switchboard.inbox.messages.SendRequest;
+import dev.switchboard.inbox.model.MessageContent;
+import dev.switchboard.inbox.model.Part;
+import dev.switchboard.inbox.persistence.Hashes;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** {@code POST /v1/messages}: a device sends; retries with the same Idempotency-Key create nothing new. */
+final class MessageRoutes {
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    private final MessageService messages;
+
+    MessageRoutes(MessageService messages) { this.messages = messages; }
+
+    void mount(Router router, Authenticator auth) {
+        router.post("/v1/messages").handler(auth::requireDevice).handler(Replies.of(this::send));
+    }
+
+    private Future<Reply> send(RoutingContext ctx) {
+        String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
+        if (key == null || key.isBlank() || key.length() > 255) {
+            throw new InboxException(InboxException.Kind.INVALID, "idempotency_key_required",
+                    "the Idempotency-Key header is required (1 to 255 characters)");
+        }
+        JsonObject raw = JsonBody.object(ctx);
+        StrictJson body = StrictJson.of(raw, "", Set.of("to", "text", "parts", "suggestions"));
+        String to = body.requiredString("to", 32);
+        List<Part> parts = new ArrayList<>();
+        String text = body.optionalString("text", 65_536);
+        if (text != null) {
+            parts.add(new Part.Text(text));
+        }
+        parts.addAll(body.list("parts", 20, MessageJson::readPart));
+        MessageContent content = new MessageContent(parts, body.list("suggestions", 11, MessageJson::readSuggestion), null);
+        SendRequest request = new SendRequest(to, content, key, Hashes.sha256(raw.encode()));
+        return messages.send(Authenticator.device(ctx), request).map(result -> Reply.accepted(result.accepted()));
+    }
+}

@@ -1,0 +1,15 @@
+package dev.switchboard.gateway.stream;
+
+/** Every event-bus address the gateway uses, in one place. */
+public final class Addresses {
+    private static final String INBOX_EVENTS = "switchboard.inbox.events.";
+    private static final String TYPING = "switchboard.inbox.typing.";
+
+    private Addresses() {}
+
+    /** Committed sync events of one number, as a JSON array in seq order. */
+    public static String inboxEvents(String number) { return INBOX_EVENTS + number; }
+
+    /** Ephemeral typing notices for one number's devices. */
+    public static String typing(String number) { return TYPING + number; }
+}

@@ -1,0 +1,154 @@
+package dev.switchboard.gateway.stream;
+
+import dev.switchboard.inbox.devices.DeviceService;
+import dev.switchboard.inbox.model.Device;
+import dev.switchboard.inbox.model.SyncEvent;
+import dev.switchboard.inbox.sync.SyncLog;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One device's WebSocket. Live events are only a hint: when they continue exactly where the
+ * socket stands they are sent as they are, otherwise the socket catches up from the sync log.
+ * That keeps replay and live delivery free of gaps and duplicates without coordinating them.
+ * All state is touched only on the socket's event loop.
+ */
+final class DeviceStream {
+    static final short CLOSE_UNLINKED = 4401;
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceStream.class);
+    private static final int PAGE = 500;
+    private static final long CHECKIN_INTERVAL_MS = 3_600_000;
+
+    private final Vertx vertx;
+    private final ServerWebSocket ws;
+    private final Device device;
+    private final SyncLog syncLog;
+    private final DeviceService devices;
+
+    private long lastSent;
+    private boolean fetching;
+    private boolean behind;
+    private boolean closed;
+    private MessageConsumer<JsonArray> events;
+    private MessageConsumer<JsonObject> typing;
+    private long checkinTimer = -1;
+
+    DeviceStream(Vertx vertx, ServerWebSocket ws, Device device, SyncLog syncLog, DeviceService devices, long since) {
+        this.vertx = vertx;
+        this.ws = ws;
+        this.device = device;
+        this.syncLog = syncLog;
+        this.devices = devices;
+        this.lastSent = since;
+    }
+
+    void start() {
+        events = vertx.eventBus().consumer(Addresses.inboxEvents(device.number()), m -> onLive(m.body()));
+        typing = vertx.eventBus().consumer(Addresses.typing(device.number()), m -> onTyping(m.body()));
+        ws.textMessageHandler(this::onClientFrame);
+        ws.closeHandler(v -> stop());
+        ws.exceptionHandler(e -> LOG.debug("stream of device {} failed: {}", device.id(), e.toString()));
+        if (device.isPrimary()) {
+            // An open stream is a check-in: the phone is online even if it sends no requests.
+            checkinTimer = vertx.setPeriodic(CHECKIN_INTERVAL_MS, id -> devices.touch(device));
+        }
+        catchUp();
+    }
+
+    private void onLive(JsonArray batch) {
+        if (closed) {
+            return;
+        }
+        if (fetching || batch.isEmpty() || batch.getJsonObject(0).getLong("seq") != lastSent + 1) {
+            catchUp();
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            send(batch.getJsonObject(i));
+        }
+    }
+
+    private void catchUp() {
+        if (fetching) {
+            behind = true;
+            return;
+        }
+        fetching = true;
+        behind = false;
+        syncLog.read(device.number(), lastSent, PAGE).onComplete(ar -> {
+            fetching = false;
+            if (closed) {
+                return;
+            }
+            if (ar.failed()) {
+                LOG.warn("catch-up for device {} failed; closing its stream so it reconnects: {}", device.id(), ar.cause().toString());
+                ws.close((short) 1011, "catch-up failed");
+                return;
+            }
+            ar.result().events().forEach(e -> send(e.toJson()));
+            if (ar.result().hasMore() || behind) {
+                if (ws.writeQueueFull()) {
+                    ws.drainHandler(v -> {
+                        ws.drainHandler(null);
+                        catchUp();
+                    });
+                } else {
+                    catchUp();
+                }
+            }
+        });
+    }
+
+    private void send(JsonObject event) {
+        long seq = event.getLong("seq");
+        if (seq <= lastSent || closed) {
+            return;
+        }
+        lastSent = seq;
+        ws.writeTextMessage(event.encode());
+        if (SyncEvent.DEVICE_UNLINKED.equals(event.getString("type"))
+                && device.id().equals(event.getJsonObject("data").getString("id"))) {
+            closed = true;
+            ws.close(CLOSE_UNLINKED, "device unlinked");
+        }
+    }
+
+    private void onTyping(JsonObject frame) {
+        if (!closed && !device.id().equals(frame.getJsonObject("data").getString("deviceId"))) {
+            ws.writeTextMessage(frame.encode());
+        }
+    }
+
+    private void onClientFrame(String text) {
+        Long ack;
+        try {
+            ack = new JsonObject(text).getLong("ack");
+        } catch (DecodeException | ClassCastException e) {
+            ack = null;
+        }
+        if (ack == null || ack < 0 || ack > lastSent) {
+            LOG.debug("device {} sent an invalid frame; ignored", device.id());
+            return;
+        }
+        devices.acknowledge(device, ack);
+    }
+
+    private void stop() {
+        closed = true;
+        if (events != null) {
+            events.unregister();
+        }
+        if (typing != null) {
+            typing.unregister();
+        }
+        if (checkinTimer >= 0) {
+            vertx.cancelTimer(checkinTimer);
+        }
+    }
+}

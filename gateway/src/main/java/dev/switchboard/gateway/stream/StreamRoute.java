@@ -1,0 +1,63 @@
+package dev.switchboard.gateway.stream;
+
+import dev.switchboard.gateway.http.Authenticator;
+import dev.switchboard.gateway.http.Replies;
+import dev.switchboard.inbox.InboxException;
+import dev.switchboard.inbox.devices.DeviceService;
+import dev.switchboard.inbox.sync.SyncLog;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code GET /v1/stream}: authenticates before the upgrade, then hands the socket to a {@link DeviceStream}. */
+public final class StreamRoute {
+    /** Browsers cannot set headers on a WebSocket; they offer this protocol plus {@code bearer.<token>}. */
+    public static final String SUBPROTOCOL = "switchboard.v1";
+
+    private final Vertx vertx;
+    private final Authenticator auth;
+    private final SyncLog syncLog;
+    private final DeviceService devices;
+
+    public StreamRoute(Vertx vertx, Authenticator auth, SyncLog syncLog, DeviceService devices) {
+        this.vertx = vertx;
+        this.auth = auth;
+        this.syncLog = syncLog;
+        this.devices = devices;
+    }
+
+    public void mount(Router router) {
+        router.get("/v1/stream").handler(this::handle);
+    }
+
+    private void handle(RoutingContext ctx) {
+        String upgrade = ctx.request().getHeader(HttpHeaders.UPGRADE);
+        if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
+            Replies.error(ctx, 400, "websocket_required", "this endpoint speaks WebSocket only");
+            return;
+        }
+        long since;
+        try {
+            String raw = ctx.request().getParam("since");
+            since = raw == null || raw.isEmpty() ? 0 : Long.parseLong(raw);
+            if (since < 0) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            Replies.fail(ctx, InboxException.invalid("since", "must be a non-negative integer"));
+            return;
+        }
+        ctx.request().pause();
+        auth.webSocketDevice(ctx.request())
+                .onFailure(e -> {
+                    ctx.request().resume();
+                    Replies.fail(ctx, e);
+                })
+                .onSuccess(device -> {
+                    ctx.request().resume();
+                    ctx.request().toWebSocket().onSuccess(ws -> new DeviceStream(vertx, ws, device, syncLog, devices, since).start())
+                            .onFailure(e -> Replies.fail(ctx, e));
+                });
+    }
+}

@@ -1,0 +1,172 @@
+package dev.switchboard.inbox.devices;
+
+import dev.switchboard.inbox.InboxException;
+import dev.switchboard.inbox.model.Device;
+import dev.switchboard.inbox.model.PhoneNumber;
+import dev.switchboard.inbox.model.SyncEvent;
+import dev.switchboard.inbox.persistence.Hashes;
+import dev.switchboard.inbox.persistence.Ids;
+import dev.switchboard.inbox.persistence.Times;
+import dev.switchboard.inbox.persistence.Transactor;
+import dev.switchboard.inbox.persistence.Tx;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Enrollment, authentication, listing and unlinking of a number's devices. */
+public final class DeviceService {
+    /** Last-seen is a write per request otherwise; a minute's precision is plenty for a 14-day rule. */
+    private static final Duration LAST_SEEN_PRECISION = Duration.ofMinutes(1);
+
+    public record Enrolled(Device device, String token) {}
+
+    private final Transactor db;
+    private final Ids ids;
+    private final Clock clock;
+
+    public DeviceService(Transactor db, Ids ids, Clock clock) {
+        this.db = db;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    /** Makes a new primary with a valid enrollment code; the previous primary and every companion are unlinked. */
+    public Future<Enrolled> enrollPrimary(String number, String code, String name, String identityKey, String encryptionKey) {
+        PhoneNumber.require("number", number);
+        PublicKeys.require("identityKey", identityKey);
+        PublicKeys.require("encryptionKey", encryptionKey);
+        String token = ids.secret();
+        String deviceId = ids.next("dev");
+        return db.inTransaction(tx -> tx.lockNumbers(Set.of(number))
+                .compose(served -> tx.query("SELECT enrollment_code_hash, enrollment_expires_at FROM numbers WHERE number = $1",
+                        Tuple.of(number)))
+                .compose(rows -> {
+                    Row r = rows.size() == 1 ? rows.iterator().next() : null;
+                    Buffer stored = r == null ? null : r.getBuffer("enrollment_code_hash");
+                    boolean valid = stored != null
+                            && Hashes.constantTimeEquals(stored.getBytes(), Hashes.sha256(code == null ? "" : code))
+                            && tx.now().isBefore(Times.instant(r.getOffsetDateTime("enrollment_expires_at")));
+                    if (!valid) {
+                        return Future.failedFuture(InboxException.forbidden("invalid_enrollment_code",
+                                "the enrollment code is wrong, used or expired"));
+                    }
+                    return tx.query("UPDATE numbers SET enrollment_code_hash = NULL WHERE number = $1", Tuple.of(number));
+                })
+                .compose(v -> unlinkWhere(tx, "number = $1", Tuple.of(number), "primary_replaced"))
+                .compose(v -> insertDevice(tx, deviceId, number, Device.Kind.PRIMARY, name, identityKey, encryptionKey,
+                        Hashes.sha256(token)))
+                .map(device -> new Enrolled(device, token)));
+    }
+
+    static Future<Device> insertDevice(Tx tx, String id, String number, Device.Kind kind, String name,
+                                       String identityKey, String encryptionKey, byte[] tokenHash) {
+        return tx.query("INSERT INTO devices (id, number, kind, name, identity_key, encryption_key, token_hash, created_at, last_seen_at)"
+                                + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING " + DeviceRows.COLUMNS,
+                        Tuple.of(id, number, kind.wire(), name, identityKey, encryptionKey,
+                                tokenHash == null ? null : Buffer.buffer(tokenHash), Times.db(tx.now())))
+                .map(rows -> DeviceRows.map(rows.iterator().next()))
+                .compose(device -> tx.emit(number, SyncEvent.DEVICE_LINKED, DeviceRows.toJson(device)).map(device));
+    }
+
+    /** Unlinks the active devices matching {@code where}, revoking their tokens, with one event each. */
+    static Future<List<Device>> unlinkWhere(Tx tx, String where, Tuple args, String reason) {
+        int reasonArg = args.size() + 1;
+        int nowArg = args.size() + 2;
+        Tuple all = args.addString(reason).addOffsetDateTime(Times.db(tx.now()));
+        return tx.query("UPDATE devices SET unlinked_at = $" + nowArg + ", unlink_reason = $" + reasonArg
+                        + ", token_hash = NULL WHERE unlinked_at IS NULL AND " + where + " RETURNING " + DeviceRows.COLUMNS, all)
+                .compose(rows -> emitUnlinked(tx, rows, reason));
+    }
+
+    private static Future<List<Device>> emitUnlinked(Tx tx, RowSet<Row> rows, String reason) {
+        List<Device> devices = new ArrayList<>();
+        rows.forEach(r -> devices.add(DeviceRows.map(r)));
+        devices.sort(java.util.Comparator.comparing(Device::id));
+        Future<Void> chain = Future.succeededFuture();
+        for (Device d : devices) {
+            chain = chain.compose(v -> tx.emit(d.number(), SyncEvent.DEVICE_UNLINKED,
+                    DeviceRows.toJson(d).put("reason", reason)).mapEmpty());
+        }
+        return chain.map(devices);
+    }
+
+    /** The active device holding this token, marking it seen; fails with 401 for anything else. */
+    public Future<Device> authenticate(String token) {
+        if (token == null || token.isEmpty()) {
+            return Future.failedFuture(unauthorized());
+        }
+        Buffer hash = Buffer.buffer(Hashes.sha256(token));
+        return db.pool().preparedQuery("SELECT " + DeviceRows.COLUMNS + " FROM devices WHERE token_hash = $1 AND unlinked_at IS NULL")
+                .execute(Tuple.of(hash))
+                .compose(rows -> {
+                    if (rows.size() != 1) {
+                        return Future.failedFuture(unauthorized());
+                    }
+                    Device device = DeviceRows.map(rows.iterator().next());
+                    return touch(device).map(device);
+                });
+    }
+
+    /** Records that the device was seen now; for the primary this is its check-in. */
+    public Future<Void> touch(Device device) {
+        Instant now = clock.instant();
+        if (device.lastSeenAt().plus(LAST_SEEN_PRECISION).isAfter(now)) {
+            return Future.succeededFuture();
+        }
+        return db.pool().preparedQuery("UPDATE devices SET last_seen_at = $2 WHERE id = $1 AND last_seen_at < $2")
+                .execute(Tuple.of(device.id(), Times.db(now))).mapEmpty();
+    }
+
+    public Future<List<Device>> list(String number) {
+        return db.pool().preparedQuery("SELECT " + DeviceRows.COLUMNS
+                        + " FROM devices WHERE number = $1 AND unlinked_at IS NULL AND token_hash IS NOT NULL"
+                        + " ORDER BY kind DESC, created_at, id")
+                .execute(Tuple.of(number))
+                .map(rows -> {
+                    List<Device> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(DeviceRows.map(r)));
+                    return out;
+                });
+    }
+
+    /** The primary may unlink any companion; a companion only itself. Devices of other numbers do not exist here. */
+    public Future<Device> unlink(Device caller, String targetId) {
+        return db.inTransaction(tx -> tx.lockNumbers(Set.of(caller.number()))
+                .compose(v -> tx.query("SELECT " + DeviceRows.COLUMNS + " FROM devices WHERE id = $1 AND number = $2 AND unlinked_at IS NULL",
+                        Tuple.of(targetId, caller.number())))
+                .compose(rows -> {
+                    if (rows.size() != 1) {
+                        return Future.failedFuture(InboxException.notFound("device"));
+                    }
+                    Device target = DeviceRows.map(rows.iterator().next());
+                    if (target.isPrimary()) {
+                        return Future.failedFuture(InboxException.conflict("cannot_unlink_primary",
+                                "the primary is replaced by enrolling a new one, not unlinked"));
+                    }
+                    boolean self = target.id().equals(caller.id());
+                    if (!caller.isPrimary() && !self) {
+                        return Future.failedFuture(InboxException.forbidden("forbidden", "only the primary can unlink other devices"));
+                    }
+                    String reason = self ? "logged_out" : "unlinked_by_primary";
+                    return unlinkWhere(tx, "id = $1", Tuple.of(target.id()), reason).map(target);
+                }));
+    }
+
+    /** Stores how far the device has synced (its ack); never moves backwards. */
+    public Future<Void> acknowledge(Device device, long seq) {
+        return db.pool().preparedQuery("UPDATE devices SET synced_seq = GREATEST(synced_seq, $2) WHERE id = $1")
+                .execute(Tuple.of(device.id(), seq)).mapEmpty();
+    }
+
+    private static InboxException unauthorized() {
+        return new InboxException(InboxException.Kind.UNAUTHORIZED, "unauthorized", "a valid device token is required");
+    }
+}

@@ -1,0 +1,25 @@
+package dev.switchboard.inbox.devices;
+
+import dev.switchboard.inbox.InboxException;
+import java.util.Base64;
+
+/** Shape checks for device public keys: base64url of 32 raw bytes (Ed25519 and X25519 alike). */
+final class PublicKeys {
+    private PublicKeys() {}
+
+    static String require(String field, String value) {
+        if (value == null) {
+            throw new InboxException(InboxException.Kind.INVALID, "missing_field", field + ": required");
+        }
+        byte[] raw;
+        try {
+            raw = Base64.getUrlDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            throw InboxException.invalid(field, "must be base64url");
+        }
+        if (raw.length != 32) {
+            throw InboxException.invalid(field, "must be a 32-byte public key");
+        }
+        return value;
+    }
+}

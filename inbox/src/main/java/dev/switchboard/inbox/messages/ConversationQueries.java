@@ -1,0 +1,143 @@
+package dev.switchboard.inbox.messages;
+
+import dev.switchboard.inbox.InboxException;
+import dev.switchboard.inbox.model.Channel;
+import dev.switchboard.inbox.model.Conversation;
+import dev.switchboard.inbox.model.Message;
+import dev.switchboard.inbox.persistence.Times;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Read side of the inbox: conversation lists and message history, always scoped to one number. */
+public final class ConversationQueries {
+
+    public record ConversationPage(List<Conversation> conversations, String next) {}
+
+    public record MessagePage(List<Message> messages, String next) {}
+
+    /** Where a typing notice goes: the conversation's peer and, on-net, the peer's own conversation id. */
+    public record TypingTarget(String conversationId, String peer, String peerConversationId) {}
+
+    private final Pool pool;
+
+    public ConversationQueries(Pool pool) { this.pool = pool; }
+
+    public Future<ConversationPage> conversations(String number, int limit, String cursor, String peer) {
+        Instant afterTime = null;
+        String afterId = null;
+        if (cursor != null) {
+            String[] decoded = decodeCursor(cursor);
+            afterTime = Instant.parse(decoded[0]);
+            afterId = decoded[1];
+        }
+        return pool.preparedQuery("""
+                SELECT c.id, c.number, c.peer, c.channel, c.updated_at,
+                    (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'in' AND m.status <> 'read') AS unread
+                FROM conversations c
+                WHERE c.number = $1 AND ($2::text IS NULL OR c.peer = $2)
+                    AND ($3::timestamptz IS NULL OR (c.updated_at, c.id) < ($3, $4))
+                ORDER BY c.updated_at DESC, c.id DESC LIMIT $5""")
+                .execute(Tuple.of(number, peer, Times.db(afterTime), afterId, limit + 1))
+                .compose(rows -> {
+                    List<Row> list = new ArrayList<>();
+                    rows.forEach(list::add);
+                    boolean more = list.size() > limit;
+                    List<Row> page = more ? list.subList(0, limit) : list;
+                    return lastMessages(page.stream().map(r -> r.getString("id")).toList()).map(last -> {
+                        List<Conversation> out = new ArrayList<>();
+                        for (Row r : page) {
+                            out.add(new Conversation(r.getString("id"), r.getString("number"), r.getString("peer"),
+                                    Channel.fromWire(r.getString("channel")), last.get(r.getString("id")),
+                                    r.getLong("unread").intValue(), Times.instant(r.getOffsetDateTime("updated_at"))));
+                        }
+                        String next = more ? encodeCursor(out.get(out.size() - 1)) : null;
+                        return new ConversationPage(out, next);
+                    });
+                });
+    }
+
+    private Future<Map<String, Message>> lastMessages(List<String> conversationIds) {
+        if (conversationIds.isEmpty()) {
+            return Future.succeededFuture(Map.of());
+        }
+        return pool.preparedQuery("SELECT DISTINCT ON (conversation_id) " + MessageRows.COLUMNS
+                        + " FROM messages WHERE conversation_id = ANY($1) ORDER BY conversation_id, pos DESC")
+                .execute(Tuple.of(conversationIds.toArray(new String[0])))
+                .map(rows -> {
+                    Map<String, Message> out = new HashMap<>();
+                    rows.forEach(r -> out.put(r.getString("conversation_id"), MessageRows.map(r)));
+                    return out;
+                });
+    }
+
+    public Future<MessagePage> messages(String number, String conversationId, String before, int limit) {
+        return pool.preparedQuery("""
+                SELECT (SELECT pos FROM messages WHERE id = $3 AND conversation_id = $1) AS before_pos
+                FROM conversations WHERE id = $1 AND number = $2""")
+                .execute(Tuple.of(conversationId, number, before))
+                .compose(rows -> {
+                    if (rows.size() != 1) {
+                        return Future.failedFuture(InboxException.notFound("conversation"));
+                    }
+                    Long beforePos = rows.iterator().next().getLong("before_pos");
+                    if (before != null && beforePos == null) {
+                        return Future.failedFuture(InboxException.invalid("before", "no such message in this conversation"));
+                    }
+                    return pool.preparedQuery("SELECT " + MessageRows.COLUMNS + " FROM messages WHERE conversation_id = $1"
+                                    + " AND ($2::bigint IS NULL OR pos < $2) ORDER BY pos DESC LIMIT $3")
+                            .execute(Tuple.of(conversationId, beforePos, limit + 1))
+                            .map(messages -> {
+                                List<Message> out = new ArrayList<>();
+                                messages.forEach(r -> out.add(MessageRows.map(r)));
+                                boolean more = out.size() > limit;
+                                if (more) {
+                                    out.remove(out.size() - 1);
+                                }
+                                return new MessagePage(out, more ? out.get(out.size() - 1).id() : null);
+                            });
+                });
+    }
+
+    public Future<TypingTarget> typingTarget(String number, String conversationId) {
+        return pool.preparedQuery("""
+                SELECT c.peer, p.id AS peer_conversation FROM conversations c
+                LEFT JOIN conversations p ON p.number = c.peer AND p.peer = c.number
+                WHERE c.id = $1 AND c.number = $2""")
+                .execute(Tuple.of(conversationId, number))
+                .compose(rows -> {
+                    if (rows.size() != 1) {
+                        return Future.failedFuture(InboxException.notFound("conversation"));
+                    }
+                    Row r = rows.iterator().next();
+                    return Future.succeededFuture(new TypingTarget(conversationId, r.getString("peer"), r.getString("peer_conversation")));
+                });
+    }
+
+    private static String encodeCursor(Conversation c) {
+        String raw = c.updatedAt() + "|" + c.id();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String[] decodeCursor(String cursor) {
+        try {
+            String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            String[] parts = raw.split("\\|", 2);
+            Instant.parse(parts[0]);
+            if (parts.length != 2) {
+                throw new IllegalArgumentException();
+            }
+            return parts;
+        } catch (RuntimeException e) {
+            throw InboxException.invalid("cursor", "not a cursor this server issued");
+        }
+    }
+}

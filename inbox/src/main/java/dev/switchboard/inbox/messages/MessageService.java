@@ -1,0 +1,226 @@
+package dev.switchboard.inbox.messages;
+
+import dev.switchboard.inbox.InboxException;
+import dev.switchboard.inbox.json.MessageJson;
+import dev.switchboard.inbox.model.Channel;
+import dev.switchboard.inbox.model.Device;
+import dev.switchboard.inbox.model.Direction;
+import dev.switchboard.inbox.model.Message;
+import dev.switchboard.inbox.model.MessageContent;
+import dev.switchboard.inbox.model.MessageStatus;
+import dev.switchboard.inbox.model.Part;
+import dev.switchboard.inbox.model.PhoneNumber;
+import dev.switchboard.inbox.model.SyncEvent;
+import dev.switchboard.inbox.persistence.Hashes;
+import dev.switchboard.inbox.persistence.Ids;
+import dev.switchboard.inbox.persistence.Times;
+import dev.switchboard.inbox.persistence.Transactor;
+import dev.switchboard.inbox.persistence.Tx;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Sends messages from devices and marks them read. A message between two served numbers is
+ * committed into both inboxes in one transaction; one to any other number waits in the outbox
+ * for a carrier adapter.
+ */
+public final class MessageService {
+    private final Transactor db;
+    private final Ids ids;
+
+    public MessageService(Transactor db, Ids ids) {
+        this.db = db;
+        this.ids = ids;
+    }
+
+    public Future<SendResult> send(Device sender, SendRequest request) {
+        PhoneNumber.require("to", request.to());
+        if (request.to().equals(sender.number())) {
+            return Future.failedFuture(InboxException.invalid("to", "cannot be the sender's own number"));
+        }
+        if (request.content().parts().isEmpty()) {
+            return Future.failedFuture(new InboxException(InboxException.Kind.INVALID, "missing_field", "text or parts: required"));
+        }
+        return db.inTransaction(tx -> claimIdempotencyKey(tx, sender, request)
+                .compose(previous -> previous != null
+                        ? Future.succeededFuture(new SendResult(previous, true))
+                        : deliver(tx, sender, request).map(accepted -> new SendResult(accepted, false))));
+    }
+
+    /** Null when the key is new (now held by this transaction), else the stored answer for the same body. */
+    private Future<JsonObject> claimIdempotencyKey(Tx tx, Device sender, SendRequest request) {
+        return tx.query("""
+                INSERT INTO idempotency_keys (device_id, key, request_hash, response, created_at)
+                VALUES ($1, $2, $3, '{}'::jsonb, $4) ON CONFLICT DO NOTHING RETURNING key""",
+                Tuple.of(sender.id(), request.idempotencyKey(), Buffer.buffer(request.requestHash()), Times.db(tx.now())))
+                .compose(inserted -> {
+                    if (inserted.size() == 1) {
+                        return Future.succeededFuture(null);
+                    }
+                    return tx.query("SELECT request_hash, response FROM idempotency_keys WHERE device_id = $1 AND key = $2",
+                                    Tuple.of(sender.id(), request.idempotencyKey()))
+                            .map(rows -> {
+                                Row r = rows.iterator().next();
+                                if (!Hashes.constantTimeEquals(r.getBuffer("request_hash").getBytes(), request.requestHash())) {
+                                    throw new InboxException(InboxException.Kind.UNPROCESSABLE, "idempotency_key_reused",
+                                            "this Idempotency-Key was used with a different request");
+                                }
+                                return (JsonObject) r.getValue("response");
+                            });
+                });
+    }
+
+    private Future<JsonObject> deliver(Tx tx, Device sender, SendRequest request) {
+        String from = sender.number();
+        String to = request.to();
+        return resolveMedia(tx, from, request.content())
+                .compose(content -> tx.lockNumbers(Set.of(from, to)).compose(served -> {
+                    boolean onnet = served.contains(to);
+                    Channel channel = onnet ? Channel.ONNET : Channel.SMS;
+                    MessageStatus status = onnet ? MessageStatus.DELIVERED : MessageStatus.QUEUED;
+                    String outId = ids.next("msg");
+                    String inId = onnet ? ids.next("msg") : null;
+                    return conversation(tx, from, to, channel).compose(conversationId -> {
+                        Message out = new Message(outId, conversationId, from, Direction.OUT, from, to, channel, status, null,
+                                content, false, tx.now(), tx.now());
+                        return tx.query(MessageRows.INSERT, MessageRows.insertArgs(out, inId))
+                                .compose(v -> tx.emit(from, SyncEvent.MESSAGE_CREATED, MessageJson.toJson(out)))
+                                .compose(event -> (onnet ? deliverOnNet(tx, out, inId)
+                                        : tx.query("INSERT INTO outbox (message_id, number, peer, created_at) VALUES ($1, $2, $3, $4)",
+                                                Tuple.of(outId, from, to, Times.db(tx.now()))).mapEmpty())
+                                        .map(v -> new JsonObject().put("id", outId).put("conversationId", conversationId)
+                                                .put("status", status.wire()).put("channel", channel.wire()).put("seq", event.seq())));
+                    });
+                }))
+                .compose(accepted -> tx.query("UPDATE idempotency_keys SET response = $3 WHERE device_id = $1 AND key = $2",
+                        Tuple.of(sender.id(), request.idempotencyKey(), accepted)).map(accepted));
+    }
+
+    private Future<Void> deliverOnNet(Tx tx, Message out, String inId) {
+        return conversation(tx, out.to(), out.from(), Channel.ONNET).compose(conversationId -> {
+            Message in = new Message(inId, conversationId, out.to(), Direction.IN, out.from(), out.to(), Channel.ONNET,
+                    MessageStatus.DELIVERED, null, out.content(), false, tx.now(), tx.now());
+            return tx.query(MessageRows.INSERT, MessageRows.insertArgs(in, out.id()))
+                    .compose(v -> grantMedia(tx, out.to(), out.content()))
+                    .compose(v -> tx.emit(out.to(), SyncEvent.MESSAGE_CREATED, MessageJson.toJson(in)))
+                    .mapEmpty();
+        });
+    }
+
+    private Future<String> conversation(Tx tx, String number, String peer, Channel channel) {
+        return tx.query("""
+                INSERT INTO conversations (id, number, peer, channel, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)
+                ON CONFLICT (number, peer) DO UPDATE SET updated_at = EXCLUDED.updated_at, channel = EXCLUDED.channel
+                RETURNING id""", Tuple.of(ids.next("cnv"), number, peer, channel.wire(), Times.db(tx.now())))
+                .map(rows -> rows.iterator().next().getString(0));
+    }
+
+    /** Media parts carry what the server stored, not what the client claimed; unknown media is refused. */
+    private static Future<MessageContent> resolveMedia(Tx tx, String number, MessageContent content) {
+        List<String> mediaIds = content.mediaIds();
+        if (mediaIds.isEmpty()) {
+            return Future.succeededFuture(content);
+        }
+        return tx.query("""
+                SELECT m.id, m.content_type, m.size, m.file_name FROM media m
+                JOIN media_access a ON a.media_id = m.id AND a.number = $2 WHERE m.id = ANY($1)""",
+                Tuple.of(mediaIds.toArray(new String[0]), number))
+                .map(rows -> {
+                    Map<String, Row> found = new HashMap<>();
+                    rows.forEach(r -> found.put(r.getString("id"), r));
+                    for (String id : mediaIds) {
+                        if (!found.containsKey(id)) {
+                            throw new InboxException(InboxException.Kind.UNPROCESSABLE, "unknown_media", "media " + id + " not found");
+                        }
+                    }
+                    List<Part> parts = new ArrayList<>();
+                    for (Part p : content.parts()) {
+                        if (p instanceof Part.Media m) {
+                            Row r = found.get(m.mediaId());
+                            String fileName = m.fileName() != null ? m.fileName() : r.getString("file_name");
+                            parts.add(new Part.Media(m.mediaId(), r.getString("content_type"), r.getLong("size"), fileName));
+                        } else {
+                            parts.add(p);
+                        }
+                    }
+                    return new MessageContent(parts, content.suggestions(), content.inReplyTo());
+                });
+    }
+
+    private static Future<Void> grantMedia(Tx tx, String number, MessageContent content) {
+        List<String> mediaIds = content.mediaIds();
+        if (mediaIds.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return tx.query("INSERT INTO media_access (media_id, number) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING",
+                Tuple.of(mediaIds.toArray(new String[0]), number)).mapEmpty();
+    }
+
+    /**
+     * Marks the conversation's incoming messages up to {@code upTo} read. On-net, the sender's copies
+     * turn {@code read} too, so read ticks cross to the other number's devices.
+     */
+    public Future<Void> markRead(Device device, String conversationId, String upTo) {
+        return db.inTransaction(tx -> tx.query("SELECT peer FROM conversations WHERE id = $1 AND number = $2",
+                        Tuple.of(conversationId, device.number()))
+                .compose(rows -> {
+                    if (rows.size() != 1) {
+                        return Future.failedFuture(InboxException.notFound("conversation"));
+                    }
+                    String peer = rows.iterator().next().getString(0);
+                    return tx.lockNumbers(Set.of(device.number(), peer))
+                            .compose(v -> tx.query("SELECT pos FROM messages WHERE id = $1 AND conversation_id = $2",
+                                    Tuple.of(upTo, conversationId)))
+                            .compose(pos -> {
+                                if (pos.size() != 1) {
+                                    return Future.failedFuture(InboxException.invalid("upTo", "no such message in this conversation"));
+                                }
+                                return tx.query("""
+                                        UPDATE messages SET status = 'read', updated_at = $3 WHERE conversation_id = $1
+                                            AND direction = 'in' AND status <> 'read' AND pos <= $2 RETURNING counterpart_id""",
+                                        Tuple.of(conversationId, pos.iterator().next().getLong(0), Times.db(tx.now())));
+                            })
+                            .compose(updated -> {
+                                if (updated.rowCount() == 0) {
+                                    return Future.<Void>succeededFuture();
+                                }
+                                List<String> counterparts = new ArrayList<>();
+                                updated.forEach(r -> {
+                                    if (r.getString(0) != null) {
+                                        counterparts.add(r.getString(0));
+                                    }
+                                });
+                                return tx.emit(device.number(), SyncEvent.CONVERSATION_READ,
+                                                new JsonObject().put("conversationId", conversationId).put("upTo", upTo))
+                                        .compose(v -> markCounterpartsRead(tx, counterparts));
+                            });
+                }));
+    }
+
+    private Future<Void> markCounterpartsRead(Tx tx, List<String> ids) {
+        if (ids.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return tx.query("UPDATE messages SET status = 'read', updated_at = $2 WHERE id = ANY($1)"
+                                + " AND status IN ('queued', 'sent', 'delivered') RETURNING " + MessageRows.COLUMNS,
+                        Tuple.of(ids.toArray(new String[0]), Times.db(tx.now())))
+                .compose(rows -> {
+                    List<Message> messages = new ArrayList<>();
+                    rows.forEach(r -> messages.add(MessageRows.map(r)));
+                    messages.sort(java.util.Comparator.comparing(Message::createdAt).thenComparing(Message::id));
+                    Future<Void> chain = Future.succeededFuture();
+                    for (Message m : messages) {
+                        chain = chain.compose(v -> tx.emit(m.number(), SyncEvent.MESSAGE_UPDATED, MessageJson.toJson(m)).mapEmpty());
+                    }
+                    return chain;
+                });
+    }
+}

@@ -1,0 +1,2 @@
+/** Immutable domain records: the internal rich-message model shared by every carrier format. */
+package dev.switchboard.inbox.model;

@@ -1,0 +1,62 @@
+package dev.switchboard.inbox.persistence;
+
+import dev.switchboard.inbox.model.SyncEvent;
+import dev.switchboard.inbox.sync.SyncLog;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** One open transaction: its connection, the clock reading it was stamped with, and the events it appended. */
+public final class Tx {
+    private final SqlConnection conn;
+    private final SyncLog syncLog;
+    private final Instant now;
+    private final List<SyncEvent> events = new ArrayList<>();
+
+    Tx(SqlConnection conn, SyncLog syncLog, Clock clock) {
+        this.conn = conn;
+        this.syncLog = syncLog;
+        // PostgreSQL keeps microseconds; truncating here makes stored and returned times equal.
+        this.now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    public SqlConnection conn() { return conn; }
+
+    public Instant now() { return now; }
+
+    public Future<RowSet<Row>> query(String sql, Tuple args) {
+        return conn.preparedQuery(sql).execute(args);
+    }
+
+    /**
+     * Locks the rows of the given numbers, always in the same order so two transactions touching
+     * the same pair cannot deadlock, and returns those that are served. Every writer to a
+     * number's inbox takes this lock first: it is what makes sync-log order commit order.
+     */
+    public Future<Set<String>> lockNumbers(Set<String> numbers) {
+        return query("SELECT number FROM numbers WHERE number = ANY($1) ORDER BY number FOR UPDATE",
+                Tuple.of(numbers.toArray(new String[0])))
+                .map(rows -> {
+                    Set<String> served = new TreeSet<>();
+                    rows.forEach(r -> served.add(r.getString(0)));
+                    return served;
+                });
+    }
+
+    /** Appends an event to the number's sync log; the number must be locked by this transaction. */
+    public Future<SyncEvent> emit(String number, String type, JsonObject data) {
+        return syncLog.append(conn, number, type, now, data).onSuccess(events::add);
+    }
+
+    List<SyncEvent> events() { return events; }
+}
