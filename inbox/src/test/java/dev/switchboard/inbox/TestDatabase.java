@@ -33,17 +33,26 @@ public final class TestDatabase {
         return postgres;
     }
 
-    /** Creates a new database, migrates it, and returns a pool on it. */
-    public static Pool freshPool(Vertx vertx, int size) throws Exception {
+    /** Creates a new, migrated database and returns its JDBC URL (user {@code postgres}, no password). */
+    public static String freshDatabaseUrl() throws Exception {
         EmbeddedPostgres pg = server();
-        String name = "inbox_test_" + COUNTER.incrementAndGet();
+        String name = "switchboard_test_" + COUNTER.incrementAndGet();
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         }
-        SchemaMigrator.migrate("jdbc:postgresql://localhost:" + pg.getPort() + "/" + name, "postgres", null);
+        String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/" + name;
+        SchemaMigrator.migrate(url, "postgres", null);
+        return url;
+    }
+
+    /** Creates a new, migrated database and returns a pool on it. */
+    public static Pool freshPool(Vertx vertx, int size) throws Exception {
+        String url = freshDatabaseUrl();
+        java.net.URI uri = java.net.URI.create(url.substring(5));
         return PgBuilder.pool()
                 .with(new PoolOptions().setMaxSize(size))
-                .connectingTo(new PgConnectOptions().setHost("localhost").setPort(pg.getPort()).setDatabase(name).setUser("postgres"))
+                .connectingTo(new PgConnectOptions().setHost(uri.getHost()).setPort(uri.getPort())
+                        .setDatabase(uri.getPath().substring(1)).setUser("postgres"))
                 .using(vertx)
                 .build();
     }

@@ -25,12 +25,25 @@ public final class Authenticator {
 
     /** Route handler: authenticates the device and stores it on the context for the handlers after it. */
     public void requireDevice(RoutingContext ctx) {
+        // Hold the body back while the token is checked, so a body handler after this one still sees all of it.
+        boolean ended = ctx.request().isEnded();
+        if (!ended) {
+            ctx.request().pause();
+        }
         devices.authenticate(bearer(ctx.request()))
                 .onSuccess(device -> {
                     ctx.put(DEVICE, device);
                     ctx.next();
+                    if (!ended) {
+                        ctx.request().resume();
+                    }
                 })
-                .onFailure(e -> Replies.fail(ctx, e));
+                .onFailure(e -> {
+                    if (!ended) {
+                        ctx.request().resume();
+                    }
+                    Replies.fail(ctx, e);
+                });
     }
 
     public void requireAdmin(RoutingContext ctx) {

@@ -27,9 +27,9 @@ final class MediaRoutes {
     }
 
     void mount(Router router, Authenticator auth) {
-        router.post("/v1/media").handler(auth::requireDevice)
-                .handler(BodyHandler.create(false).setBodyLimit(maxBytes))
-                .handler(Replies.of(this::upload));
+        // Authenticate before reading the body, so an anonymous client cannot make the server buffer megabytes.
+        router.post("/v1/media").handler(auth::requireDevice);
+        router.post("/v1/media").handler(BodyHandler.create(false).setBodyLimit(maxBytes)).handler(Replies.of(this::upload));
         router.get("/v1/media/:id").handler(auth::requireDevice).handler(this::download);
     }
 

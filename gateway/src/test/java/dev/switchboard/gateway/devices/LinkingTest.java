@@ -1,0 +1,146 @@
+package dev.switchboard.gateway.devices;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.client.DeviceKeys;
+import dev.switchboard.client.LinkRequest;
+import dev.switchboard.client.SwitchboardClient;
+import dev.switchboard.gateway.support.Device;
+import dev.switchboard.gateway.support.HttpResult;
+import dev.switchboard.gateway.support.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class LinkingTest {
+    private static TestGateway gw;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gw = TestGateway.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gw.close();
+    }
+
+    private static HttpResult poll(LinkRequest r) throws Exception {
+        return gw.get("/v1/link-requests/" + r.linkId() + "?secret=" + r.secret(), null);
+    }
+
+    @Test
+    void approvedTokenIsHandedOutExactlyOnce() throws Exception {
+        Device primary = gw.primary("+390644440001");
+        SwitchboardClient fresh = gw.anonymous();
+        LinkRequest request = fresh.createLinkRequest("laptop", DeviceKeys.generate());
+        assertTrue(request.qr().startsWith("sblink:1:" + request.linkId() + ":"));
+        assertEquals("pending", poll(request).json().getString("status"));
+
+        primary.client().approveLink(request.qr(), primary.keys());
+        JsonObject first = poll(request).json();
+        assertEquals("approved", first.getString("status"));
+        assertNotNull(first.getString("token"));
+        assertEquals("+390644440001", first.getString("number"));
+        JsonObject second = poll(request).json();
+        assertEquals("expired", second.getString("status"));
+        assertEquals(null, second.getString("token"), "the token is never handed out twice");
+
+        HttpResult devices = gw.get("/v1/devices", first.getString("token"));
+        assertEquals(200, devices.status(), "the handed-out token works");
+        assertEquals(2, devices.json().getJsonArray("devices").size());
+    }
+
+    @Test
+    void wrongSecretLooksLikeAnUnknownRequest() throws Exception {
+        LinkRequest request = gw.anonymous().createLinkRequest("x", DeviceKeys.generate());
+        assertEquals(404, gw.get("/v1/link-requests/" + request.linkId() + "?secret=nope", null).status());
+        assertEquals(404, gw.get("/v1/link-requests/" + request.linkId(), null).status());
+    }
+
+    @Test
+    void qrCodeIsServedAsSvg() throws Exception {
+        LinkRequest request = gw.anonymous().createLinkRequest("x", DeviceKeys.generate());
+        HttpResult svg = gw.get("/v1/link-requests/" + request.linkId() + "/qr.svg", null);
+        assertEquals(200, svg.status());
+        assertTrue(svg.body().startsWith("<svg"), svg.body());
+    }
+
+    @Test
+    void fifthCompanionIsRefused() throws Exception {
+        Device primary = gw.primary("+390644440002");
+        for (int i = 0; i < 4; i++) {
+            gw.link(primary, "companion " + i);
+        }
+        LinkRequest fifth = gw.anonymous().createLinkRequest("fifth", DeviceKeys.generate());
+        HttpResult r = gw.post("/v1/link-requests/" + fifth.linkId() + "/approve", primary.token(),
+                "{\"accountSignature\":\"sig\",\"provisioning\":\"p\"}");
+        assertEquals(409, r.status());
+        assertEquals("too_many_devices", r.error());
+        assertEquals("pending", poll(fifth).json().getString("status"));
+        assertEquals(5, primary.client().devices().size());
+    }
+
+    @Test
+    void expiredRequestCannotBeApproved() throws Exception {
+        Device primary = gw.primary("+390644440003");
+        LinkRequest request = gw.anonymous().createLinkRequest("late", DeviceKeys.generate());
+        gw.clock.advance(Duration.ofSeconds(121));
+        assertEquals("expired", poll(request).json().getString("status"));
+        HttpResult r = gw.post("/v1/link-requests/" + request.linkId() + "/approve", primary.token(),
+                "{\"accountSignature\":\"sig\",\"provisioning\":\"p\"}");
+        assertEquals(409, r.status());
+        assertEquals("link_expired", r.error());
+        assertEquals(1, primary.client().devices().size());
+    }
+
+    @Test
+    void onlyThePrimaryApproves() throws Exception {
+        Device primary = gw.primary("+390644440004");
+        Device companion = gw.link(primary, "laptop");
+        LinkRequest request = gw.anonymous().createLinkRequest("other", DeviceKeys.generate());
+        HttpResult r = gw.post("/v1/link-requests/" + request.linkId() + "/approve", companion.token(),
+                "{\"accountSignature\":\"sig\",\"provisioning\":\"p\"}");
+        assertEquals(403, r.status());
+    }
+
+    @Test
+    void newPrimaryReplacesTheOldOneAndUnlinksCompanions() throws Exception {
+        Device primary = gw.primary("+390644440005");
+        Device companion = gw.link(primary, "laptop");
+        Device replacement = gw.primary("+390644440005");
+        assertEquals(401, gw.get("/v1/devices", primary.token()).status());
+        assertEquals(401, gw.get("/v1/devices", companion.token()).status());
+        assertEquals(1, replacement.client().devices().size());
+        var unlinked = replacement.client().sync(0, 1000).events().stream()
+                .filter(e -> e.type().equals("device.unlinked")).map(e -> e.data().get("reason").asText()).toList();
+        assertEquals(java.util.List.of("primary_replaced", "primary_replaced"), unlinked);
+    }
+
+    @Test
+    void enrollmentCodeWorksOnce() throws Exception {
+        String code = gw.serve("+390644440006");
+        String body = new JsonObject().put("number", "+390644440006").put("code", code).put("name", "p")
+                .put("identityKey", DeviceKeys.generate().identityKeyB64()).put("encryptionKey", DeviceKeys.generate().encryptionKeyB64()).encode();
+        assertEquals(201, gw.post("/v1/devices/primary", null, body).status());
+        HttpResult again = gw.post("/v1/devices/primary", null, body);
+        assertEquals(403, again.status());
+        assertEquals("invalid_enrollment_code", again.error());
+    }
+
+    @Test
+    void companionMayUnlinkOnlyItself() throws Exception {
+        Device primary = gw.primary("+390644440007");
+        Device one = gw.link(primary, "one");
+        Device two = gw.link(primary, "two");
+        assertEquals(403, gw.request("DELETE", "/v1/devices/" + two.id(), one.token(), null, java.util.Map.of()).status());
+        assertEquals(204, gw.request("DELETE", "/v1/devices/" + one.id(), one.token(), null, java.util.Map.of()).status());
+        assertEquals(401, gw.get("/v1/devices", one.token()).status());
+        assertEquals(204, gw.request("DELETE", "/v1/devices/" + two.id(), primary.token(), null, java.util.Map.of()).status());
+        assertEquals(1, primary.client().devices().size());
+    }
+}
