@@ -54,17 +54,19 @@ public final class Gateway implements AutoCloseable {
     private final InFlightRequests inFlight;
     private final PrimaryCheckinSweeper sweeper;
     private final String deploymentId;
+    private final HttpApiVerticle http;
     private final int port;
     private boolean stopped;
 
     private Gateway(EmbeddedDatabase embedded, Vertx vertx, Pool pool, InFlightRequests inFlight,
-                    PrimaryCheckinSweeper sweeper, String deploymentId, int port) {
+                    PrimaryCheckinSweeper sweeper, String deploymentId, HttpApiVerticle http, int port) {
         this.embedded = embedded;
         this.vertx = vertx;
         this.pool = pool;
         this.inFlight = inFlight;
         this.sweeper = sweeper;
         this.deploymentId = deploymentId;
+        this.http = http;
         this.port = port;
     }
 
@@ -127,7 +129,7 @@ public final class Gateway implements AutoCloseable {
                         }
                     })
                     .onFailure(e -> LOG.warn("primary check-in sweep failed: {}", e.toString())));
-            return new Gateway(embedded, vertx, pool, inFlight, sweeper, deploymentId, port);
+            return new Gateway(embedded, vertx, pool, inFlight, sweeper, deploymentId, http, port);
         } catch (Exception e) {
             if (vertx != null) {
                 vertx.close();
@@ -151,6 +153,8 @@ public final class Gateway implements AutoCloseable {
     public int httpPort() { return port; }
 
     public PrimaryCheckinSweeper checkinSweeper() { return sweeper; }
+
+    public java.util.List<String> operations() { return http.operations(); }
 
     /** Stops accepting, lets in-flight requests commit, then closes the pool, Vert.x and the embedded database. */
     @Override

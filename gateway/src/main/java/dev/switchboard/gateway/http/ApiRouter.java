@@ -29,13 +29,14 @@ public final class ApiRouter {
 
     public static Router build(Vertx vertx, Services s, int maxBodyBytes, long maxMediaBytes) {
         Router router = Router.router(vertx);
+        new HealthRoutes(s.pool(), s.openApi()).mount(router);
+        // Streams are long-lived and end with their socket, not a response: they are not counted as in flight.
+        new StreamRoute(vertx, s.auth(), s.syncLog(), s.devices()).mount(router);
         router.route().handler(ctx -> {
             s.inFlight().started();
             ctx.addEndHandler(v -> s.inFlight().finished());
             ctx.next();
         });
-        new HealthRoutes(s.pool(), s.openApi()).mount(router);
-        new StreamRoute(vertx, s.auth(), s.syncLog(), s.devices()).mount(router);
         // Media carries its own, larger body limit, so it is routed before the JSON body handler.
         new MediaRoutes(s.media(), s.mediaFiles(), s.ids(), maxMediaBytes).mount(router, s.auth());
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));

@@ -15,6 +15,7 @@ public final class HttpApiVerticle extends AbstractVerticle {
     private final String host;
     private final int port;
     private HttpServer server;
+    private Router router;
 
     public HttpApiVerticle(Function<io.vertx.core.Vertx, Router> routerFactory, String host, int port) {
         this.routerFactory = routerFactory;
@@ -30,7 +31,8 @@ public final class HttpApiVerticle extends AbstractVerticle {
                 .setMaxWebSocketFrameSize(1_048_576)
                 .setMaxWebSocketMessageSize(16 * 1_048_576)
                 .setWebSocketSubProtocols(List.of(StreamRoute.SUBPROTOCOL));
-        vertx.createHttpServer(options).requestHandler(routerFactory.apply(vertx)).listen()
+        router = routerFactory.apply(vertx);
+        vertx.createHttpServer(options).requestHandler(router).listen()
                 .onSuccess(s -> {
                     server = s;
                     started.complete();
@@ -39,6 +41,14 @@ public final class HttpApiVerticle extends AbstractVerticle {
     }
 
     public int actualPort() { return server.actualPort(); }
+
+    /** Every routed operation as {@code METHOD path}, for diagnostics and the OpenAPI consistency test. */
+    public List<String> operations() {
+        return router.getRoutes().stream()
+                .filter(r -> r.getPath() != null && r.methods() != null)
+                .flatMap(r -> r.methods().stream().map(m -> m.name() + " " + r.getPath()))
+                .distinct().sorted().toList();
+    }
 
     @Override
     public void stop(Promise<Void> stopped) {
