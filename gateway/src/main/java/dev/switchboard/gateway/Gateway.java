@@ -112,7 +112,7 @@ public final class Gateway implements AutoCloseable {
             ApiRouter.Services services = new ApiRouter.Services(pool, new NumberService(db, ids, policy), devices,
                     new LinkService(db, ids, policy), new MessageService(db, ids), new ConversationQueries(pool), syncLog,
                     new MediaRepository(db), mediaFiles, new TypingNotices(vertx.eventBus()),
-                    new Authenticator(devices, adminToken), ids, inFlight, openApi());
+                    new Authenticator(devices, adminToken), ids, inFlight, openApi(), policy.linkTtl());
 
             HttpApiVerticle http = new HttpApiVerticle(v -> ApiRouter.build(v, services, config.http().maxBodyBytes(),
                     config.media().maxBytes()), config.http().host(), config.http().port());

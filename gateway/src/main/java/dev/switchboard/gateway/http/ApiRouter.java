@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.http;
 
 import dev.switchboard.gateway.media.MediaFiles;
+import dev.switchboard.gateway.stream.LinkWaitRoute;
 import dev.switchboard.gateway.stream.StreamRoute;
 import dev.switchboard.gateway.stream.TypingNotices;
 import dev.switchboard.inbox.devices.DeviceService;
@@ -23,7 +24,8 @@ public final class ApiRouter {
     /** What the routes need, gathered so the router can be built in one call. */
     public record Services(Pool pool, NumberService numbers, DeviceService devices, LinkService links, MessageService messages,
                            ConversationQueries queries, SyncLog syncLog, MediaRepository media, MediaFiles mediaFiles,
-                           TypingNotices typing, Authenticator auth, Ids ids, InFlightRequests inFlight, Buffer openApi) {}
+                           TypingNotices typing, Authenticator auth, Ids ids, InFlightRequests inFlight, Buffer openApi,
+                           java.time.Duration linkTtl) {}
 
     private ApiRouter() {}
 
@@ -32,6 +34,7 @@ public final class ApiRouter {
         new HealthRoutes(s.pool(), s.openApi()).mount(router);
         // Streams are long-lived and end with their socket, not a response: they are not counted as in flight.
         new StreamRoute(vertx, s.auth(), s.syncLog(), s.devices()).mount(router);
+        new LinkWaitRoute(vertx, s.links(), s.linkTtl()).mount(router);
         router.route().handler(ctx -> {
             s.inFlight().started();
             ctx.addEndHandler(v -> s.inFlight().finished());
@@ -42,7 +45,7 @@ public final class ApiRouter {
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         new NumberRoutes(s.numbers()).mount(router, s.auth());
         new DeviceRoutes(s.devices()).mount(router, s.auth());
-        new LinkRoutes(s.links()).mount(router, s.auth());
+        new LinkRoutes(s.links(), linkId -> LinkWaitRoute.approved(vertx, linkId)).mount(router, s.auth());
         new MessageRoutes(s.messages()).mount(router, s.auth());
         new ConversationRoutes(s.queries(), s.messages(), s.typing()).mount(router, s.auth());
         new SyncRoutes(s.syncLog()).mount(router, s.auth());

@@ -11,8 +11,12 @@ import java.util.Set;
 /** Linking a companion: the new device's request, its QR code, the primary's approval, the hand-out. */
 final class LinkRoutes {
     private final LinkService links;
+    private final java.util.function.Consumer<String> onApproved;
 
-    LinkRoutes(LinkService links) { this.links = links; }
+    LinkRoutes(LinkService links, java.util.function.Consumer<String> onApproved) {
+        this.links = links;
+        this.onApproved = onApproved;
+    }
 
     void mount(Router router, Authenticator auth) {
         router.post("/v1/link-requests").handler(Replies.of(this::create));
@@ -40,7 +44,10 @@ final class LinkRoutes {
         StrictJson body = JsonBody.strict(ctx, Set.of("accountSignature", "provisioning"));
         return links.approve(Authenticator.device(ctx), ctx.pathParam("id"), body.requiredString("accountSignature", 512),
                         body.requiredString("provisioning", 65_536))
-                .map(deviceId -> Reply.ok(new JsonObject().put("deviceId", deviceId)));
+                .map(deviceId -> {
+                    onApproved.accept(ctx.pathParam("id"));
+                    return Reply.ok(new JsonObject().put("deviceId", deviceId));
+                });
     }
 
     private Future<Reply> status(RoutingContext ctx) {

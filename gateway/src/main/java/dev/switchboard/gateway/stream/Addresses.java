@@ -4,6 +4,7 @@ package dev.switchboard.gateway.stream;
 public final class Addresses {
     private static final String INBOX_EVENTS = "switchboard.inbox.events.";
     private static final String TYPING = "switchboard.inbox.typing.";
+    private static final String LINK_APPROVED = "switchboard.link.approved.";
 
     private Addresses() {}
 
@@ -12,4 +13,7 @@ public final class Addresses {
 
     /** Ephemeral typing notices for one number's devices. */
     public static String typing(String number) { return TYPING + number; }
+
+    /** A link request was approved: its new device may collect its token now. */
+    public static String linkApproved(String linkId) { return LINK_APPROVED + linkId; }
 }

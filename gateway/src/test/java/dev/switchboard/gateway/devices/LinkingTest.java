@@ -56,6 +56,45 @@ class LinkingTest {
     }
 
     @Test
+    void newDeviceCanWaitForApprovalOnAWebSocket() throws Exception {
+        Device primary = gw.primary("+390644440008");
+        LinkRequest request = gw.anonymous().createLinkRequest("browser", DeviceKeys.generate());
+        java.util.concurrent.CompletableFuture<String> frame = new java.util.concurrent.CompletableFuture<>();
+        java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + gw.uri().getPort() + "/v1/link-requests/" + request.linkId()
+                        + "/stream?secret=" + request.secret()), new java.net.http.WebSocket.Listener() {
+                    private final StringBuilder text = new StringBuilder();
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+                        text.append(data);
+                        if (last) {
+                            frame.complete(text.toString());
+                        }
+                        w.request(1);
+                        return null;
+                    }
+                }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        org.junit.jupiter.api.Assertions.assertFalse(frame.isDone(), "nothing is sent while the request is pending");
+        primary.client().approveLink(request.qr(), primary.keys());
+        JsonObject approved = new JsonObject(frame.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals("approved", approved.getString("status"));
+        assertEquals(200, gw.get("/v1/devices", approved.getString("token")).status());
+        assertEquals("expired", poll(request).json().getString("status"), "the token went out once, on the socket");
+        ws.abort();
+    }
+
+    @Test
+    void waitingSocketRefusesAWrongSecret() throws Exception {
+        LinkRequest request = gw.anonymous().createLinkRequest("browser", DeviceKeys.generate());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class,
+                () -> java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                        .buildAsync(java.net.URI.create("ws://127.0.0.1:" + gw.uri().getPort() + "/v1/link-requests/"
+                                + request.linkId() + "/stream?secret=wrong"), new java.net.http.WebSocket.Listener() { }).join());
+        assertEquals(404, ((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+    }
+
+    @Test
     void wrongSecretLooksLikeAnUnknownRequest() throws Exception {
         LinkRequest request = gw.anonymous().createLinkRequest("x", DeviceKeys.generate());
         assertEquals(404, gw.get("/v1/link-requests/" + request.linkId() + "?secret=nope", null).status());
