@@ -42,14 +42,27 @@ public final class Replies {
     public static void fail(RoutingContext ctx, Throwable e) {
         if (e instanceof InboxException ie) {
             error(ctx, status(ie.kind()), ie.code(), ie.getMessage());
-        } else if (e instanceof PgException || e instanceof io.vertx.core.impl.NoStackTraceThrowable
-                || e instanceof java.net.ConnectException || e instanceof io.vertx.core.VertxException) {
+        } else if (databaseUnavailable(e)) {
             LOG.warn("database unavailable while serving {} {}: {}", ctx.request().method(), ctx.request().path(), e.toString());
             error(ctx, 503, "database_unavailable", "the database is not answering; try again");
         } else {
             LOG.error("unexpected failure serving {} {}", ctx.request().method(), ctx.request().path(), e);
             error(ctx, 500, "internal_error", "unexpected server error");
         }
+    }
+
+    /**
+     * Connection-level failures (refused, closed, pool wait timed out, server shutting down) are
+     * worth a retry; a failing statement is a bug and stays a 500.
+     */
+    static boolean databaseUnavailable(Throwable e) {
+        if (e instanceof PgException pg) {
+            String state = pg.getSqlState();
+            return state != null && (state.startsWith("08") || state.startsWith("57P"));
+        }
+        return e instanceof java.net.ConnectException
+                || e instanceof io.vertx.sqlclient.ClosedConnectionException
+                || e instanceof io.vertx.core.impl.NoStackTraceThrowable;
     }
 
     public static void error(RoutingContext ctx, int status, String code, String message) {

@@ -38,6 +38,8 @@ final class DeviceStream {
     private MessageConsumer<JsonArray> events;
     private MessageConsumer<JsonObject> typing;
     private long checkinTimer = -1;
+    private long ackToStore = -1;
+    private boolean storingAck;
 
     DeviceStream(Vertx vertx, ServerWebSocket ws, Device device, SyncLog syncLog, DeviceService devices, long since) {
         this.vertx = vertx;
@@ -136,7 +138,22 @@ final class DeviceStream {
             LOG.debug("device {} sent an invalid frame; ignored", device.id());
             return;
         }
-        devices.acknowledge(device, ack);
+        ackToStore = Math.max(ackToStore, ack);
+        storeAck();
+    }
+
+    // One write in flight at most: a device acking every event must not cost one update per event.
+    private void storeAck() {
+        if (storingAck || ackToStore < 0) {
+            return;
+        }
+        long seq = ackToStore;
+        ackToStore = -1;
+        storingAck = true;
+        devices.acknowledge(device, seq).onComplete(ar -> {
+            storingAck = false;
+            storeAck();
+        });
     }
 
     private void stop() {

@@ -51,6 +51,26 @@ class StreamTest {
     }
 
     @Test
+    void acknowledgedSeqIsStoredAsTheDevicesSyncedSeq() throws Exception {
+        Device primary = gw.primary("+390666660006");
+        Device laptop = gw.link(primary, "laptop");
+        Device peer = gw.primary("+390666660007");
+        for (int i = 0; i < 30; i++) {
+            peer.client().send(primary.number(), "m" + i);
+        }
+        long last = primary.client().sync(0, 1000).next();
+        EventRecorder events = new EventRecorder();
+        try (SyncStream stream = laptop.client().stream(CursorStore.inMemory(0), events)) {
+            stream.start();
+            events.await("every event", WAIT, r -> !r.events().isEmpty() && r.events().get(r.events().size() - 1).seq() == last);
+            dev.switchboard.gateway.support.Eventually.await("the laptop's ack to be stored", WAIT, () -> laptop.client().devices().stream()
+                    .anyMatch(d -> d.get("id").asText().equals(laptop.id()) && d.get("syncedSeq").asLong() == last));
+        }
+        var primaryRow = laptop.client().devices().stream().filter(d -> d.get("id").asText().equals(primary.id())).findFirst().orElseThrow();
+        assertEquals(0, primaryRow.get("syncedSeq").asLong(), "the primary never streamed, so it acknowledged nothing");
+    }
+
+    @Test
     void typingReachesOtherDevicesAndThePeerButIsNeverStored() throws Exception {
         Device a = gw.primary("+390666660002");
         Device aLaptop = gw.link(a, "laptop");
