@@ -1,0 +1,25 @@
+package dev.switchboard.client.cli;
+
+import dev.switchboard.client.LinkQr;
+
+/** {@code approve}: the primary approves a companion from the text of its QR code. */
+final class ApproveCommand implements Command {
+
+    @Override
+    public int run(CliContext context) {
+        String qrText = context.args().positional(0);
+        try {
+            LinkQr.parse(qrText);
+        } catch (IllegalArgumentException e) {
+            // Checked before touching the network: a mistyped argument is a usage error, not a failure.
+            throw new UsageException(e.getMessage());
+        }
+        String deviceId = context.deviceClient().approveLink(qrText, context.folder().keys());
+        if (context.json()) {
+            context.printJson(context.object().put("deviceId", deviceId));
+        } else {
+            context.println("approved: linked device " + deviceId);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.switchboard.client.cli;
+
+import dev.switchboard.client.SwitchboardApiException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Entry point of {@code switchboard-cli.jar}. {@link #run} is the whole program minus
+ * {@code System.exit}, so tests drive it in-process; it maps every failure to a message on
+ * {@code err} and an exit status: 0 success, 1 the command failed, 2 the command line is wrong.
+ */
+public final class Cli {
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    private Cli() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        try {
+            CliArgs parsed = CliArgs.parse(args);
+            if (parsed.command().isEmpty()) {
+                if (parsed.help()) {
+                    out.print(CommandSpec.usage());
+                    return OK;
+                }
+                throw new UsageException("no command given");
+            }
+            CommandSpec spec = CommandSpec.named(parsed.command().get());
+            if (parsed.help()) {
+                out.println("usage: " + spec.usageLine());
+                return OK;
+            }
+            spec.validate(parsed);
+            return spec.command().run(new CliContext(parsed, out, err));
+        } catch (UsageException e) {
+            err.println("error: " + e.getMessage());
+            err.println(CommandSpec.SYNOPSIS);
+            err.println("run 'help' for the list of commands");
+            return USAGE;
+        } catch (SwitchboardApiException e) {
+            return fail(err, e.code(), e.getMessage());
+        } catch (CliFailure e) {
+            return fail(err, e.code(), e.getMessage());
+        } catch (UncheckedIOException e) {
+            return fail(err, "io", e.getMessage());
+        } catch (CancellationException e) {
+            Thread.currentThread().interrupt();
+            return fail(err, "interrupted", "stopped before the command finished");
+        } catch (RuntimeException e) {
+            return fail(err, "failed", String.valueOf(e.getMessage()));
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private static int fail(PrintStream err, String code, String message) {
+        err.println("error: " + code + ": " + message);
+        return FAILED;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.switchboard.client.cli;
+
+import dev.switchboard.client.DeviceCredentials;
+
+/** {@code unlink}: removes a device; unlinking this very device also forgets its now useless token. */
+final class UnlinkCommand implements Command {
+
+    @Override
+    public int run(CliContext context) {
+        String deviceId = context.args().positional(0);
+        DeviceCredentials self = context.credentials();
+        context.deviceClient().unlink(deviceId);
+        if (deviceId.equals(self.deviceId())) {
+            context.folder().clearCredentials();
+        }
+        if (context.json()) {
+            context.printJson(context.object().put("unlinked", deviceId));
+        } else {
+            context.println("unlinked " + deviceId);
+        }
+        return 0;
+    }
+}

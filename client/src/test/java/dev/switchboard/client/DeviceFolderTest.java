@@ -1,0 +1,157 @@
+package dev.switchboard.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeviceFolderTest {
+
+    private static final URI SERVER = URI.create("http://gateway.example:8080");
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void emptyFolderHasNoCredentialsAndCursorZero() {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+
+        assertEquals(Optional.empty(), folder.credentials());
+        assertEquals(Optional.empty(), folder.server());
+        assertEquals(0, folder.cursorStore().load());
+    }
+
+    @Test
+    void keysAreGeneratedOnceAndReloadedByANewInstance() {
+        Path dir = temp.resolve("device");
+        DeviceKeys generated = new DeviceFolder(dir).keys();
+
+        DeviceKeys reloaded = new DeviceFolder(dir).keys();
+
+        assertEquals(generated.identityKeyB64(), reloaded.identityKeyB64());
+        assertEquals(generated.encryptionKeyB64(), reloaded.encryptionKeyB64());
+        assertArrayEquals(generated.identity().getPrivate().getEncoded(), reloaded.identity().getPrivate().getEncoded());
+        assertArrayEquals(generated.encryption().getPrivate().getEncoded(), reloaded.encryption().getPrivate().getEncoded());
+    }
+
+    @Test
+    void reloadedIdentityKeyStillSigns() throws Exception {
+        Path dir = temp.resolve("device");
+        DeviceKeys generated = new DeviceFolder(dir).keys();
+        byte[] data = "hello".getBytes(StandardCharsets.UTF_8);
+
+        byte[] signature = new DeviceFolder(dir).keys().sign(data);
+
+        java.security.Signature verifier = java.security.Signature.getInstance("Ed25519");
+        verifier.initVerify(generated.identity().getPublic());
+        verifier.update(data);
+        assertTrue(verifier.verify(signature));
+    }
+
+    @Test
+    void credentialsAndServerPersistAcrossInstances() {
+        Path dir = temp.resolve("device");
+        DeviceCredentials credentials = new DeviceCredentials("+390612345678", "dev-1", "secret-token");
+        new DeviceFolder(dir).saveCredentials(SERVER, credentials);
+
+        DeviceFolder reopened = new DeviceFolder(dir);
+
+        assertEquals(Optional.of(credentials), reopened.credentials());
+        assertEquals(Optional.of(SERVER), reopened.server());
+    }
+
+    @Test
+    void savingCredentialsKeepsTheKeys() {
+        Path dir = temp.resolve("device");
+        DeviceKeys keys = new DeviceFolder(dir).keys();
+
+        new DeviceFolder(dir).saveCredentials(SERVER, new DeviceCredentials("+390612345678", "dev-1", "t"));
+
+        assertEquals(keys.identityKeyB64(), new DeviceFolder(dir).keys().identityKeyB64());
+    }
+
+    @Test
+    void cursorPersistsAcrossInstances() {
+        Path dir = temp.resolve("device");
+        new DeviceFolder(dir).cursorStore().save(1234);
+
+        assertEquals(1234, new DeviceFolder(dir).cursorStore().load());
+    }
+
+    @Test
+    void newDeviceStartsItsCursorOverButTheSameDeviceKeepsIt() {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        folder.saveCredentials(SERVER, new DeviceCredentials("+390612345678", "dev-1", "t1"));
+        folder.cursorStore().save(50);
+
+        folder.saveCredentials(SERVER, new DeviceCredentials("+390612345678", "dev-1", "t1"));
+        assertEquals(50, folder.cursorStore().load());
+
+        folder.saveCredentials(SERVER, new DeviceCredentials("+390612345678", "dev-2", "t2"));
+        assertEquals(0, folder.cursorStore().load());
+    }
+
+    @Test
+    void clearCredentialsForgetsTheTokenButKeepsTheKeys() {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        DeviceKeys keys = folder.keys();
+        folder.saveCredentials(SERVER, new DeviceCredentials("+390612345678", "dev-1", "t1"));
+
+        folder.clearCredentials();
+
+        assertEquals(Optional.empty(), new DeviceFolder(folder.dir()).credentials());
+        assertEquals(keys.identityKeyB64(), new DeviceFolder(folder.dir()).keys().identityKeyB64());
+    }
+
+    @Test
+    void stateIsOwnerOnlyWhereThereArePosixPermissions() throws Exception {
+        assumeTrue(temp.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path dir = temp.resolve("device");
+        DeviceFolder folder = new DeviceFolder(dir);
+        folder.saveCredentials(SERVER, new DeviceCredentials("+390612345678", "dev-1", "t1"));
+        folder.cursorStore().save(3);
+
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("state.json"))));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("cursor"))));
+    }
+
+    @Test
+    void writesLeaveNoTemporaryFilesBehind() throws Exception {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        folder.keys();
+        folder.saveCredentials(SERVER, new DeviceCredentials("+390612345678", "dev-1", "t1"));
+        for (int seq = 1; seq <= 5; seq++) {
+            folder.cursorStore().save(seq);
+        }
+
+        try (Stream<Path> files = Files.list(folder.dir())) {
+            assertEquals(java.util.Set.of("state.json", "cursor"),
+                    files.map(path -> path.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+        }
+    }
+
+    @Test
+    void stateJsonHasTheDocumentedFields() throws Exception {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        folder.keys();
+        folder.saveCredentials(SERVER, new DeviceCredentials("+390612345678", "dev-1", "t1"));
+
+        var state = Json.MAPPER.readTree(folder.dir().resolve("state.json").toFile());
+
+        for (String field : new String[] {"server", "number", "deviceId", "token", "identityPrivate", "identityPublic",
+                "encryptionPrivate", "encryptionPublic"}) {
+            assertTrue(state.hasNonNull(field), field);
+        }
+    }
+}

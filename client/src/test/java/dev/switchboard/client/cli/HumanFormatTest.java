@@ -1,0 +1,60 @@
+package dev.switchboard.client.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.client.SyncEvent;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class HumanFormatTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void conversationLineShowsPeerUnreadAndLastText() throws Exception {
+        JsonNode conversation = JSON.readTree("{\"id\":\"c1\",\"peer\":\"+390622222222\",\"unread\":3,"
+                + "\"lastMessage\":{\"text\":\"see you\\nat 8\"}}");
+
+        assertEquals("+390622222222  3 unread  see you ⏎ at 8", HumanFormat.conversation(conversation));
+    }
+
+    @Test
+    void conversationWithoutMessagesHasAnEmptyLastText() throws Exception {
+        JsonNode conversation = JSON.readTree("{\"peer\":\"+390622222222\",\"unread\":0,\"lastMessage\":null}");
+
+        assertEquals("+390622222222  0 unread  ", HumanFormat.conversation(conversation));
+    }
+
+    @Test
+    void messageLineShowsDirectionPeerTextAndStatus() throws Exception {
+        JsonNode in = JSON.readTree("{\"direction\":\"in\",\"from\":\"+3911\",\"to\":\"+3922\",\"text\":\"hi\","
+                + "\"status\":\"delivered\",\"createdAt\":\"2026-01-01T10:00:00Z\"}");
+        JsonNode out = JSON.readTree("{\"direction\":\"out\",\"from\":\"+3922\",\"to\":\"+3911\",\"text\":\"\","
+                + "\"parts\":[{\"type\":\"media\"}],\"status\":\"queued\",\"createdAt\":\"2026-01-01T10:01:00Z\"}");
+
+        assertEquals("2026-01-01T10:00:00Z  <- +3911  hi  [delivered]", HumanFormat.message(in));
+        assertEquals("2026-01-01T10:01:00Z  -> +3911  [media]  [queued]", HumanFormat.message(out));
+    }
+
+    @Test
+    void eventLineStartsWithSeqAndType() throws Exception {
+        SyncEvent read = new SyncEvent(12, "conversation.read", Instant.parse("2026-01-01T10:00:00Z"),
+                JSON.readTree("{\"conversationId\":\"c1\",\"upTo\":\"m9\"}"));
+        SyncEvent unlinked = new SyncEvent(13, "device.unlinked", Instant.parse("2026-01-01T10:00:00Z"),
+                JSON.readTree("{\"id\":\"d2\",\"kind\":\"companion\",\"name\":\"tablet\",\"reason\":\"primary_inactive\"}"));
+
+        assertEquals("#12 conversation.read  conversation c1 read up to m9", HumanFormat.event(read));
+        assertEquals("#13 device.unlinked  companion d2 tablet (primary_inactive)", HumanFormat.event(unlinked));
+    }
+
+    @Test
+    void deviceLineMarksTheCurrentDevice() throws Exception {
+        JsonNode device = JSON.readTree("{\"id\":\"d1\",\"kind\":\"primary\",\"name\":\"laptop\","
+                + "\"lastSeenAt\":\"2026-01-01T10:00:00Z\",\"syncedSeq\":42,\"current\":true}");
+
+        assertEquals("d1  primary  laptop  last seen 2026-01-01T10:00:00Z  synced 42  (this device)",
+                HumanFormat.device(device));
+    }
+}
