@@ -20,7 +20,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private EmbeddedDatabase(EmbeddedPostgres postgres) { this.postgres = postgres; }
 
     public static EmbeddedDatabase start(Path dataDir, int port) throws IOException {
-        Path pgData = dataDir.resolve("postgres").toAbsolutePath();
+        Path pgData = dataDir.resolve("postgres").toAbsolutePath().normalize();
         Files.createDirectories(pgData);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(pgData)

@@ -4,7 +4,6 @@ import dev.switchboard.gateway.http.Replies;
 import dev.switchboard.inbox.devices.LinkService;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -37,9 +36,7 @@ public final class LinkWaitRoute {
     }
 
     private void handle(RoutingContext ctx) {
-        String upgrade = ctx.request().getHeader(HttpHeaders.UPGRADE);
-        if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
-            Replies.error(ctx, 400, "websocket_required", "this endpoint speaks WebSocket only");
+        if (!WebSocketUpgrade.required(ctx)) {
             return;
         }
         String linkId = ctx.pathParam("id");

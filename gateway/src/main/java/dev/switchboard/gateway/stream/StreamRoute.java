@@ -6,7 +6,6 @@ import dev.switchboard.inbox.InboxException;
 import dev.switchboard.inbox.devices.DeviceService;
 import dev.switchboard.inbox.sync.SyncLog;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -32,9 +31,7 @@ public final class StreamRoute {
     }
 
     private void handle(RoutingContext ctx) {
-        String upgrade = ctx.request().getHeader(HttpHeaders.UPGRADE);
-        if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
-            Replies.error(ctx, 400, "websocket_required", "this endpoint speaks WebSocket only");
+        if (!WebSocketUpgrade.required(ctx)) {
             return;
         }
         long since;
