@@ -165,6 +165,34 @@ public final class MessageService {
     }
 
     /**
+     * Moves a message's delivery status forward, as carrier receipts report it. A move the state
+     * machine does not allow (a late {@code delivered} after {@code read}, anything after
+     * {@code failed}) changes nothing and emits nothing; the answer is empty then.
+     */
+    public Future<java.util.Optional<Message>> updateStatus(String messageId, MessageStatus next, String reason) {
+        return db.inTransaction(tx -> tx.query("SELECT number FROM messages WHERE id = $1", Tuple.of(messageId))
+                .compose(rows -> {
+                    if (rows.size() != 1) {
+                        return Future.failedFuture(InboxException.notFound("message"));
+                    }
+                    String number = rows.iterator().next().getString(0);
+                    return tx.lockNumbers(Set.of(number))
+                            .compose(v -> tx.query("SELECT status FROM messages WHERE id = $1", Tuple.of(messageId)))
+                            .compose(current -> {
+                                MessageStatus now = MessageStatus.fromWire(current.iterator().next().getString(0));
+                                if (!now.canMoveTo(next)) {
+                                    return Future.succeededFuture(java.util.Optional.<Message>empty());
+                                }
+                                return tx.query("UPDATE messages SET status = $2, status_reason = $3, updated_at = $4 WHERE id = $1 RETURNING "
+                                                + MessageRows.COLUMNS, Tuple.of(messageId, next.wire(), reason, Times.db(tx.now())))
+                                        .map(updated -> MessageRows.map(updated.iterator().next()))
+                                        .compose(m -> tx.emit(number, SyncEvent.MESSAGE_UPDATED, MessageJson.toJson(m))
+                                                .map(e -> java.util.Optional.of(m)));
+                            });
+                }));
+    }
+
+    /**
      * Marks the conversation's incoming messages up to {@code upTo} read. On-net, the sender's copies
      * turn {@code read} too, so read ticks cross to the other number's devices.
      */
