@@ -25,26 +25,26 @@ class SyncStreamTest {
 
     private static final String TOKEN = "device-token";
 
-    private FakeStreamServer server;
+    private MisbehavingStreamPeer peer;
     private final Recorder recorder = new Recorder();
     private final List<SyncStream> streams = new ArrayList<>();
 
     @BeforeEach
-    void startServer() throws Exception {
-        server = new FakeStreamServer();
+    void startPeer() throws Exception {
+        peer = new MisbehavingStreamPeer();
     }
 
     @AfterEach
     void stop() throws Exception {
         streams.forEach(SyncStream::close);
-        server.close();
+        peer.close();
     }
 
     @Test
     void connectsWithBearerTokenFromTheStoredCursor() throws Exception {
         stream(CursorStore.inMemory(41), recorder);
 
-        FakeStreamServer.Connection connection = server.nextConnection();
+        MisbehavingStreamPeer.Connection connection = peer.nextConnection();
 
         assertEquals("/v1/stream?since=41", connection.path);
         assertEquals("Bearer " + TOKEN, connection.headers.get("authorization"));
@@ -54,7 +54,7 @@ class SyncStreamTest {
     void deliversEventsInOrderThenSavesTheCursorAndAcks() throws Exception {
         CursorStore cursor = CursorStore.inMemory(0);
         stream(cursor, recorder);
-        FakeStreamServer.Connection connection = server.nextConnection();
+        MisbehavingStreamPeer.Connection connection = peer.nextConnection();
 
         connection.sendText(event(1));
         connection.sendText(event(2));
@@ -68,7 +68,7 @@ class SyncStreamTest {
     @Test
     void skipsEventsAtOrBelowTheCursor() throws Exception {
         stream(CursorStore.inMemory(5), recorder);
-        FakeStreamServer.Connection connection = server.nextConnection();
+        MisbehavingStreamPeer.Connection connection = peer.nextConnection();
 
         connection.sendText(event(4));
         connection.sendText(event(5));
@@ -81,11 +81,11 @@ class SyncStreamTest {
     @Test
     void gapDropsTheConnectionAndResumesFromTheCursorWithoutDuplicates() throws Exception {
         stream(CursorStore.inMemory(0), recorder);
-        FakeStreamServer.Connection first = server.nextConnection();
+        MisbehavingStreamPeer.Connection first = peer.nextConnection();
         first.sendText(event(1));
         first.sendText(event(3));
 
-        FakeStreamServer.Connection second = server.nextConnection();
+        MisbehavingStreamPeer.Connection second = peer.nextConnection();
         assertEquals("/v1/stream?since=1", second.path);
         second.sendText(event(1));
         second.sendText(event(2));
@@ -100,13 +100,13 @@ class SyncStreamTest {
     @Test
     void reconnectsAfterTheConnectionDrops() throws Exception {
         SyncStream stream = stream(CursorStore.inMemory(0), recorder);
-        FakeStreamServer.Connection first = server.nextConnection();
+        MisbehavingStreamPeer.Connection first = peer.nextConnection();
         first.sendText(event(1));
         assertEquals(1, recorder.nextEvent().seq());
 
         first.drop();
 
-        FakeStreamServer.Connection second = server.nextConnection();
+        MisbehavingStreamPeer.Connection second = peer.nextConnection();
         assertEquals("/v1/stream?since=1", second.path);
         second.sendText(event(2));
         assertEquals(2, recorder.nextEvent().seq());
@@ -128,27 +128,27 @@ class SyncStreamTest {
             }
         };
         stream(CursorStore.inMemory(0), slow);
-        FakeStreamServer.Connection first = server.nextConnection();
+        MisbehavingStreamPeer.Connection first = peer.nextConnection();
         first.sendText(event(1));
         assertTrue(busy.await(10, TimeUnit.SECONDS));
 
         first.drop();
         release.countDown();
 
-        FakeStreamServer.Connection second = server.nextConnection();
+        MisbehavingStreamPeer.Connection second = peer.nextConnection();
         assertEquals("/v1/stream?since=1", second.path);
     }
 
     @Test
     void silentConnectionIsDeclaredDeadAndReplaced() throws Exception {
         stream(CursorStore.inMemory(0), recorder);
-        FakeStreamServer.Connection first = server.nextConnection();
+        MisbehavingStreamPeer.Connection first = peer.nextConnection();
         first.sendText(event(1));
         assertEquals(1, recorder.nextEvent().seq());
 
         first.stopAnsweringPings();
 
-        FakeStreamServer.Connection second = server.nextConnection();
+        MisbehavingStreamPeer.Connection second = peer.nextConnection();
         assertEquals("/v1/stream?since=1", second.path);
         assertTrue(recorder.disconnects.poll(10, TimeUnit.SECONDS).getMessage().contains("no answer"));
     }
@@ -156,7 +156,7 @@ class SyncStreamTest {
     @Test
     void reassemblesFragmentedTextFrames() throws Exception {
         stream(CursorStore.inMemory(0), recorder);
-        FakeStreamServer.Connection connection = server.nextConnection();
+        MisbehavingStreamPeer.Connection connection = peer.nextConnection();
 
         connection.sendFragmented(event(1, "a fairly long text that arrives in several fragments"), 4);
 
@@ -169,7 +169,7 @@ class SyncStreamTest {
     void typingFramesGoToOnTypingAndDoNotMoveTheCursor() throws Exception {
         CursorStore cursor = CursorStore.inMemory(0);
         stream(cursor, recorder);
-        FakeStreamServer.Connection connection = server.nextConnection();
+        MisbehavingStreamPeer.Connection connection = peer.nextConnection();
 
         connection.sendText("{\"type\":\"typing\",\"data\":{\"conversationId\":\"c1\",\"peer\":\"+3911\",\"active\":true}}");
         connection.sendText(event(1));
@@ -192,9 +192,9 @@ class SyncStreamTest {
         };
         CursorStore cursor = CursorStore.inMemory(0);
         stream(cursor, flaky);
-        server.nextConnection().sendText(event(1));
+        peer.nextConnection().sendText(event(1));
 
-        FakeStreamServer.Connection second = server.nextConnection();
+        MisbehavingStreamPeer.Connection second = peer.nextConnection();
         assertEquals("/v1/stream?since=0", second.path);
         second.sendText(event(1));
 
@@ -206,7 +206,7 @@ class SyncStreamTest {
     @Test
     void unlinkCloseStopsForGoodWithApiException() throws Exception {
         SyncStream stream = stream(CursorStore.inMemory(0), recorder);
-        FakeStreamServer.Connection connection = server.nextConnection();
+        MisbehavingStreamPeer.Connection connection = peer.nextConnection();
         assertTrue(recorder.connected.poll(10, TimeUnit.SECONDS));
 
         connection.sendClose(SyncStream.UNLINKED_CLOSE_CODE, "device unlinked");
@@ -216,30 +216,30 @@ class SyncStreamTest {
         assertEquals(401, unlinked.status());
         assertEquals("unlinked", unlinked.code());
         assertFalse(stream.connected());
-        assertNull(server.connectionWithin(300), "must not reconnect after an unlink");
+        assertNull(peer.connectionWithin(300), "must not reconnect after an unlink");
     }
 
     @Test
     void rejectedTokenAtHandshakeStopsForGood() throws Exception {
-        server.rejectHandshakesWith(401);
+        peer.rejectHandshakesWith(401);
         stream(CursorStore.inMemory(0), recorder);
 
-        server.nextConnection();
+        peer.nextConnection();
 
         SwitchboardApiException refused = assertInstanceOf(SwitchboardApiException.class,
                 recorder.disconnects.poll(10, TimeUnit.SECONDS));
         assertEquals("unauthorized", refused.code());
-        assertNull(server.connectionWithin(300), "must not retry a refused token");
+        assertNull(peer.connectionWithin(300), "must not retry a refused token");
     }
 
     @Test
     void otherHandshakeFailuresAreRetried() throws Exception {
-        server.rejectHandshakesWith(503);
+        peer.rejectHandshakesWith(503);
         stream(CursorStore.inMemory(0), recorder);
-        server.nextConnection();
-        server.rejectHandshakesWith(0);
+        peer.nextConnection();
+        peer.rejectHandshakesWith(0);
 
-        FakeStreamServer.Connection retried = server.nextConnection();
+        MisbehavingStreamPeer.Connection retried = peer.nextConnection();
         retried.sendText(event(1));
 
         assertEquals(1, recorder.nextEvent().seq());
@@ -248,14 +248,14 @@ class SyncStreamTest {
     @Test
     void closeSendsNormalClosureAndStopsDelivering() throws Exception {
         SyncStream stream = stream(CursorStore.inMemory(0), recorder);
-        FakeStreamServer.Connection connection = server.nextConnection();
+        MisbehavingStreamPeer.Connection connection = peer.nextConnection();
         assertTrue(recorder.connected.poll(10, TimeUnit.SECONDS));
 
         stream.close();
 
         assertEquals(1000, connection.awaitClientClose());
         assertFalse(stream.connected());
-        assertNull(server.connectionWithin(300), "must not reconnect after close()");
+        assertNull(peer.connectionWithin(300), "must not reconnect after close()");
     }
 
     @Test
@@ -263,9 +263,9 @@ class SyncStreamTest {
         SyncStream stream = stream(CursorStore.inMemory(0), recorder);
         stream.start();
 
-        server.nextConnection();
+        peer.nextConnection();
 
-        assertNull(server.connectionWithin(300));
+        assertNull(peer.connectionWithin(300));
     }
 
     // -----------------------------------------------------------------------------------------
@@ -274,7 +274,7 @@ class SyncStreamTest {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         // Millisecond backoff keeps reconnect tests fast (the jitter logic has its own test); a short
         // heartbeat catches the TCP closes the JDK client now and then fails to report.
-        SyncStream stream = new SyncStream(http, server.uri(), TOKEN, cursor, listener,
+        SyncStream stream = new SyncStream(http, peer.uri(), TOKEN, cursor, listener,
                 new Backoff(Duration.ofMillis(5), Duration.ofMillis(20), new Random(1)), Duration.ofMillis(200));
         streams.add(stream);
         return stream.start();
@@ -298,7 +298,7 @@ class SyncStreamTest {
     }
 
     /** Reads acks until one for {@code seq} arrives: acks may be coalesced, never reordered. */
-    private static long lastAck(FakeStreamServer.Connection connection, long seq) throws Exception {
+    private static long lastAck(MisbehavingStreamPeer.Connection connection, long seq) throws Exception {
         long last = 0;
         while (last < seq) {
             long ack = Json.MAPPER.readTree(connection.nextText()).path("ack").asLong();

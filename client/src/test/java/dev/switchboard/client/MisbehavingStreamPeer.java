@@ -23,11 +23,17 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Just enough of an RFC 6455 server to play the gateway's {@code /v1/stream} in tests: it accepts
- * connections on an ephemeral loopback port and lets the test script each one frame by frame,
- * including the misbehaviours a real network produces (fragments, gaps, abrupt closes).
+ * A deliberately misbehaving {@code /v1/stream} peer, for fault injection in {@link SyncStreamTest}:
+ * just enough of an RFC 6455 server on an ephemeral loopback port for a test to script each
+ * connection frame by frame, including the faults a real gateway never produces on purpose but a
+ * network, a proxy or a broken server can: gaps and duplicates in the seq, fragmented frames,
+ * connections that go silent or drop without a close frame, refused handshakes.
+ *
+ * <p>It is not a stand-in for the gateway's normal behaviour, and nothing but fault-injection tests
+ * should use it: tests of how the client works with the gateway run against the real one (see the
+ * gateway module's {@code SwitchboardClientTest}, {@code StreamTest} and {@code cli} tests).
  */
-public final class FakeStreamServer implements AutoCloseable {
+public final class MisbehavingStreamPeer implements AutoCloseable {
 
     private static final String WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final long WAIT_SECONDS = 10;
@@ -36,9 +42,9 @@ public final class FakeStreamServer implements AutoCloseable {
     private final BlockingQueue<Connection> accepted = new LinkedBlockingQueue<>();
     private volatile int rejectWithStatus;
 
-    public FakeStreamServer() throws IOException {
+    public MisbehavingStreamPeer() throws IOException {
         listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(this::acceptLoop, "fake-stream-acceptor");
+        Thread acceptor = new Thread(this::acceptLoop, "misbehaving-peer-acceptor");
         acceptor.setDaemon(true);
         acceptor.start();
     }
@@ -82,7 +88,7 @@ public final class FakeStreamServer implements AutoCloseable {
             try {
                 accepted.add(new Connection(socket, rejectWithStatus));
             } catch (IOException | RuntimeException badHandshake) {
-                System.err.println("fake stream server: handshake failed: " + badHandshake);
+                System.err.println("misbehaving stream peer: handshake failed: " + badHandshake);
                 closeQuietly(socket);
             }
         }
@@ -128,7 +134,7 @@ public final class FakeStreamServer implements AutoCloseable {
                     + "Sec-WebSocket-Accept: " + accept(headers.get("sec-websocket-key")) + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            Thread reader = new Thread(() -> readFrames(in), "fake-stream-reader");
+            Thread reader = new Thread(() -> readFrames(in), "misbehaving-peer-reader");
             reader.setDaemon(true);
             reader.start();
         }
