@@ -15,9 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole core path against the running gateway on a real database: two served numbers, number A
@@ -29,17 +28,10 @@ class EndToEndSyncTest {
     private static final String A = "+390611110001";
     private static final String B = "+441611110002";
 
-    private static TestGateway gw;
+    @RegisterExtension
+    static final TestGateway gw = TestGateway.perClass();
 
-    @BeforeAll
-    static void start() throws Exception {
-        gw = TestGateway.start();
-    }
 
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
 
     @Test
     void offlineCompanionCatchesUpExactlyOnceAndEveryDeviceStaysInSync() throws Exception {

@@ -31,9 +31,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The device client library against the real gateway: paging, idempotency keys, errors, and the
@@ -43,17 +42,10 @@ class SwitchboardClientTest {
     /** The client asks for pages of this many; the tests that page need more than one page of it. */
     private static final int CLIENT_PAGE_SIZE = 200;
 
-    private static TestGateway gw;
+    @RegisterExtension
+    static final TestGateway gw = TestGateway.perClass();
 
-    @BeforeAll
-    static void start() throws Exception {
-        gw = TestGateway.start();
-    }
 
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
 
     // --- conversations and messages ----------------------------------------------------------
 

@@ -12,22 +12,14 @@ import dev.switchboard.gateway.support.HttpResult;
 import dev.switchboard.gateway.support.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LinkingTest {
-    private static TestGateway gw;
+    @RegisterExtension
+    static final TestGateway gw = TestGateway.perClass();
 
-    @BeforeAll
-    static void start() throws Exception {
-        gw = TestGateway.start();
-    }
 
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
 
     private static HttpResult poll(LinkRequest r) throws Exception {
         return gw.get("/v1/link-requests/" + r.linkId() + "?secret=" + r.secret(), null);

@@ -6,23 +6,15 @@ import dev.switchboard.gateway.support.Device;
 import dev.switchboard.gateway.support.TestGateway;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Companions go when the primary has not checked in for primaryCheckinDays; a check-in keeps them. */
 class PrimaryCheckinTest {
-    private static TestGateway gw;
+    @RegisterExtension
+    static final TestGateway gw = TestGateway.perClass();
 
-    @BeforeAll
-    static void start() throws Exception {
-        gw = TestGateway.start();
-    }
 
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
 
     @Test
     void companionsAreUnlinkedWhenThePrimaryStaysAwayFourteenDays() throws Exception {

@@ -6,13 +6,14 @@ import dev.switchboard.gateway.support.Device;
 import dev.switchboard.gateway.support.HttpResult;
 import dev.switchboard.gateway.support.TestGateway;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A device reads and changes only its own number's data; everything else looks like it does not exist. */
 class AuthorizationIsolationTest {
-    private static TestGateway gw;
+    @RegisterExtension
+    static final TestGateway gw = TestGateway.perClass();
     private static Device a;
     private static Device b;
     private static Device bLaptop;
@@ -22,7 +23,6 @@ class AuthorizationIsolationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        gw = TestGateway.start();
         a = gw.primary("+390633330001");
         b = gw.primary("+390633330002");
         bLaptop = gw.link(b, "laptop");
@@ -33,10 +33,6 @@ class AuthorizationIsolationTest {
         bMessage = sent.id();
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
 
     @Test
     void otherNumbersConversationsAreNotFound() throws Exception {

@@ -9,26 +9,22 @@ import dev.switchboard.gateway.support.TestGateway;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every kind of bad request gets a clear JSON error with the right status, and nothing is stored. */
 class BadInputTest {
-    private static TestGateway gw;
+    @RegisterExtension
+    static final TestGateway gw = TestGateway.perClass(Map.of("SWITCHBOARD_HTTP_MAX_BODY_BYTES", "4096", "SWITCHBOARD_MEDIA_MAX_BYTES", "1024"));
     private static Device a;
 
     @BeforeAll
     static void start() throws Exception {
-        gw = TestGateway.start(Map.of("SWITCHBOARD_HTTP_MAX_BODY_BYTES", "4096", "SWITCHBOARD_MEDIA_MAX_BYTES", "1024"));
         a = gw.primary("+390677770001");
         gw.primary("+390677770002");
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
 
     private HttpResult send(String body) throws Exception {
         return gw.request("POST", "/v1/messages", a.token(), body, Map.of("Idempotency-Key", java.util.UUID.randomUUID().toString()));

@@ -6,25 +6,21 @@ import dev.switchboard.gateway.support.Device;
 import dev.switchboard.gateway.support.HttpResult;
 import dev.switchboard.gateway.support.TestGateway;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class IdempotencyTest {
-    private static TestGateway gw;
+    @RegisterExtension
+    static final TestGateway gw = TestGateway.perClass();
     private static Device a;
 
     @BeforeAll
     static void start() throws Exception {
-        gw = TestGateway.start();
         a = gw.primary("+390622220001");
         gw.primary("+390622220002");
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
 
     private HttpResult send(String key, String body) throws Exception {
         return gw.request("POST", "/v1/messages", a.token(), body, key == null ? Map.of() : Map.of("Idempotency-Key", key));

@@ -9,22 +9,14 @@ import dev.switchboard.gateway.support.Device;
 import dev.switchboard.gateway.support.TestGateway;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MediaAndHealthTest {
-    private static TestGateway gw;
+    @RegisterExtension
+    static final TestGateway gw = TestGateway.perClass();
 
-    @BeforeAll
-    static void start() throws Exception {
-        gw = TestGateway.start();
-    }
 
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
 
     @Test
     void mediaTravelsWithTheMessageToThePeer() throws Exception {

@@ -15,23 +15,15 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class StreamTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static TestGateway gw;
+    @RegisterExtension
+    static final TestGateway gw = TestGateway.perClass();
 
-    @BeforeAll
-    static void start() throws Exception {
-        gw = TestGateway.start();
-    }
 
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
 
     @Test
     void unlinkClosesTheDevicesStreamAndRevokesItsToken() throws Exception {

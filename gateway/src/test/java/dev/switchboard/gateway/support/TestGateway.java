@@ -20,19 +20,47 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real gateway for a test class: the production {@link Gateway} graph on a fresh database in the
  * test JVM's PostgreSQL, a free port, and a clock the test can move.
  */
-public final class TestGateway implements AutoCloseable {
+public final class TestGateway implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     public final MutableClock clock = new MutableClock();
     public final String adminToken = UUID.randomUUID().toString();
-    private final Gateway gateway;
-    private final URI uri;
+    private final Map<String, String> overrides;
     private final HttpClient http = HttpClient.newHttpClient();
+    private Gateway gateway;
+    private URI uri;
 
-    private TestGateway(Map<String, String> overrides) throws Exception {
+    private TestGateway(Map<String, String> overrides) {
+        this.overrides = Map.copyOf(overrides);
+    }
+
+    /** For {@code @RegisterExtension static}: one gateway for the test class, started before its {@code @BeforeAll}. */
+    public static TestGateway perClass() { return new TestGateway(Map.of()); }
+
+    public static TestGateway perClass(Map<String, String> env) { return new TestGateway(env); }
+
+    /** Starts a gateway now, for a test that closes it itself. */
+    public static TestGateway start() throws Exception { return start(Map.of()); }
+
+    public static TestGateway start(Map<String, String> env) throws Exception {
+        TestGateway gw = new TestGateway(env);
+        gw.launch();
+        return gw;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception { launch(); }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception { close(); }
+
+    private void launch() throws Exception {
         Path dataDir = Files.createTempDirectory("switchboard-test");
         Map<String, String> env = new HashMap<>();
         env.put("SWITCHBOARD_HTTP_HOST", "127.0.0.1");
@@ -46,10 +74,6 @@ public final class TestGateway implements AutoCloseable {
         gateway = Gateway.start(config, clock);
         uri = URI.create("http://127.0.0.1:" + gateway.httpPort());
     }
-
-    public static TestGateway start() throws Exception { return new TestGateway(Map.of()); }
-
-    public static TestGateway start(Map<String, String> env) throws Exception { return new TestGateway(env); }
 
     public Gateway gateway() { return gateway; }
 
@@ -106,6 +130,8 @@ public final class TestGateway implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        gateway.close();
+        if (gateway != null) {
+            gateway.close();
+        }
     }
 }
