@@ -17,7 +17,9 @@ import dev.switchboard.inbox.devices.LinkService;
 import dev.switchboard.inbox.devices.NumberService;
 import dev.switchboard.inbox.devices.PrimaryCheckinSweeper;
 import dev.switchboard.inbox.media.MediaRepository;
+import dev.switchboard.carrier.smpp.server.SmppServer;
 import dev.switchboard.inbox.messages.ConversationQueries;
+import dev.switchboard.inbox.messages.InboundService;
 import dev.switchboard.inbox.messages.MessageService;
 import dev.switchboard.inbox.persistence.Ids;
 import dev.switchboard.inbox.persistence.SchemaMigrator;
@@ -56,10 +58,11 @@ public final class Gateway implements AutoCloseable {
     private final String deploymentId;
     private final HttpApiVerticle http;
     private final int port;
+    private final SmppServer smpp;
     private boolean stopped;
 
     private Gateway(EmbeddedDatabase embedded, Vertx vertx, Pool pool, InFlightRequests inFlight,
-                    PrimaryCheckinSweeper sweeper, String deploymentId, HttpApiVerticle http, int port) {
+                    PrimaryCheckinSweeper sweeper, String deploymentId, HttpApiVerticle http, int port, SmppServer smpp) {
         this.embedded = embedded;
         this.vertx = vertx;
         this.pool = pool;
@@ -68,6 +71,7 @@ public final class Gateway implements AutoCloseable {
         this.deploymentId = deploymentId;
         this.http = http;
         this.port = port;
+        this.smpp = smpp;
     }
 
     public static Gateway start(GatewayConfig config, Clock clock) throws Exception {
@@ -86,6 +90,7 @@ public final class Gateway implements AutoCloseable {
             endpoint = embedded.endpoint();
         }
         Vertx vertx = null;
+        SmppServer smpp = null;
         try {
             int migrations = SchemaMigrator.migrate(endpoint.jdbcUrl(), endpoint.user(),
                     endpoint.password() == null ? null : endpoint.password().value());
@@ -117,6 +122,7 @@ public final class Gateway implements AutoCloseable {
             HttpApiVerticle http = new HttpApiVerticle(v -> ApiRouter.build(v, services, config.http().maxBodyBytes(),
                     config.media().maxBytes()), config.http().host(), config.http().port());
             String deploymentId = await(vertx.deployVerticle(http));
+            smpp = startSmppServer(config, db, ids);
             int port = http.actualPort();
             Files.writeString(dataDir.resolve("http.port"), port + "\n");
             LOG.info("Switchboard listening on http://{}:{}", config.http().host(), port);
@@ -129,8 +135,11 @@ public final class Gateway implements AutoCloseable {
                         }
                     })
                     .onFailure(e -> LOG.warn("primary check-in sweep failed: {}", e.toString())));
-            return new Gateway(embedded, vertx, pool, inFlight, sweeper, deploymentId, http, port);
+            return new Gateway(embedded, vertx, pool, inFlight, sweeper, deploymentId, http, port, smpp);
         } catch (Exception e) {
+            if (smpp != null) {
+                smpp.close();
+            }
             if (vertx != null) {
                 vertx.close();
             }
@@ -139,6 +148,15 @@ public final class Gateway implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    private static SmppServer startSmppServer(GatewayConfig config, Transactor db, Ids ids) throws IOException {
+        if (!config.smppServer().enabled()) {
+            return null;
+        }
+        SmppServer server = new SmppServer(config.smppServer(), new InboundService(db, ids), SmsDecoding.forServer());
+        server.start();
+        return server;
     }
 
     private static Buffer openApi() throws IOException {
@@ -156,6 +174,11 @@ public final class Gateway implements AutoCloseable {
 
     public java.util.List<String> operations() { return http.operations(); }
 
+    /** The SMPP server's port, when it runs. */
+    public java.util.OptionalInt smppPort() {
+        return smpp == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(smpp.port());
+    }
+
     /** Stops accepting, lets in-flight requests commit, then closes the pool, Vert.x and the embedded database. */
     @Override
     public synchronized void close() throws Exception {
@@ -165,6 +188,9 @@ public final class Gateway implements AutoCloseable {
         stopped = true;
         LOG.info("shutting down: no new requests");
         await(vertx.undeploy(deploymentId));
+        if (smpp != null) {
+            smpp.close();
+        }
         long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
         while (inFlight.current() > 0 && System.nanoTime() < deadline) {
             // Plain waiting on the shutdown thread: the event loops are still running the requests.

@@ -26,6 +26,7 @@ class RestartTest {
         GatewayConfig config = new ConfigLoader(Map.of(
                 "SWITCHBOARD_HTTP_HOST", "127.0.0.1",
                 "SWITCHBOARD_HTTP_PORT", "0",
+                "SWITCHBOARD_SMPP_SERVER_PORT", "0",
                 "SWITCHBOARD_DATABASE_EMBEDDED_DATA_DIR", dataDir.toString())).load(Path.of("absent.yaml"), false);
 
         DeviceCredentials a;

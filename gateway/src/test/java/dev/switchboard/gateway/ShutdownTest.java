@@ -29,6 +29,7 @@ class ShutdownTest {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("SWITCHBOARD_HTTP_HOST", "127.0.0.1");
         pb.environment().put("SWITCHBOARD_HTTP_PORT", "0");
+        pb.environment().put("SWITCHBOARD_SMPP_SERVER_PORT", "0");
         pb.environment().put("SWITCHBOARD_DATABASE_EMBEDDED_DATA_DIR", dataDir.toString());
         return pb;
     }

@@ -31,16 +31,20 @@ public final class ConfigKeys {
     public static final Key DATABASE_EMBEDDED_DATA_DIR = Key.string("database.embedded.dataDir", "./data");
     public static final Key DATABASE_EMBEDDED_PORT = Key.integer("database.embedded.port", 0, 0, 65_535);
 
+    public static final Key SMPP_SERVER_PORT = Key.integer("smpp.server.port", 2775, 0, 65_535);
+    /** A list of accounts; from the environment it is given as JSON. */
+    public static final Key SMPP_SERVER_ACCOUNTS = Key.list("smpp.server.accounts");
+
     public static final List<Key> ALL = List.of(HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY_BYTES, ADMIN_TOKEN,
             DEVICES_MAX_COMPANIONS, DEVICES_PRIMARY_CHECKIN_DAYS, DEVICES_LINK_TTL_SECONDS, DEVICES_ENROLLMENT_TTL_HOURS,
             DEVICES_CHECKIN_SWEEP_MINUTES, MEDIA_DIR, MEDIA_MAX_BYTES, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD,
-            DATABASE_POOL_SIZE, DATABASE_EMBEDDED_DATA_DIR, DATABASE_EMBEDDED_PORT);
+            DATABASE_POOL_SIZE, DATABASE_EMBEDDED_DATA_DIR, DATABASE_EMBEDDED_PORT, SMPP_SERVER_PORT, SMPP_SERVER_ACCOUNTS);
 
     private ConfigKeys() {}
 
     /** One key: its dotted name, type, default and, for integers, the accepted range. */
     public record Key(String name, Type type, String defaultValue, long min, long max) {
-        public enum Type { STRING, INTEGER, SECRET }
+        public enum Type { STRING, INTEGER, SECRET, LIST }
 
         static Key string(String name, String defaultValue) { return new Key(name, Type.STRING, defaultValue, 0, 0); }
 
@@ -49,6 +53,8 @@ public final class ConfigKeys {
         }
 
         static Key secret(String name) { return new Key(name, Type.SECRET, "", 0, 0); }
+
+        static Key list(String name) { return new Key(name, Type.LIST, "[]", 0, 0); }
 
         /** {@code database.embedded.dataDir} becomes {@code SWITCHBOARD_DATABASE_EMBEDDED_DATA_DIR}. */
         public String envName() {

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import dev.switchboard.carrier.smpp.server.SmppServerSettings;
 
 /**
  * Reads the YAML file, lets environment variables override any key, and validates everything
@@ -40,7 +41,8 @@ public final class ConfigLoader {
 
     GatewayConfig fromTree(JsonNode root) {
         Map<String, String> values = new HashMap<>();
-        flatten("", root, values);
+        Map<String, JsonNode> lists = new HashMap<>();
+        flatten("", root, values, lists);
         for (String name : values.keySet()) {
             if (ConfigKeys.ALL.stream().noneMatch(k -> k.name().equals(name))) {
                 throw new ConfigException("unknown configuration key '" + name + "'");
@@ -60,20 +62,38 @@ public final class ConfigLoader {
                         v.integer(ConfigKeys.MEDIA_MAX_BYTES)),
                 new GatewayConfig.Database(nonEmpty(v.string(ConfigKeys.DATABASE_URL)), v.string(ConfigKeys.DATABASE_USER),
                         v.secret(ConfigKeys.DATABASE_PASSWORD), v.integer(ConfigKeys.DATABASE_POOL_SIZE),
-                        new GatewayConfig.Embedded(dataDir, v.integer(ConfigKeys.DATABASE_EMBEDDED_PORT))));
+                        new GatewayConfig.Embedded(dataDir, v.integer(ConfigKeys.DATABASE_EMBEDDED_PORT))),
+                new SmppServerSettings(v.integer(ConfigKeys.SMPP_SERVER_PORT),
+                        SmppAccountsReader.read(ConfigKeys.SMPP_SERVER_ACCOUNTS.name(), list(ConfigKeys.SMPP_SERVER_ACCOUNTS, lists))));
+    }
+
+    /** A list key: the environment's JSON wins over the file's list. */
+    private JsonNode list(Key key, Map<String, JsonNode> lists) {
+        String fromEnv = env.get(key.envName());
+        if (fromEnv != null) {
+            try {
+                return new ObjectMapper(new YAMLFactory()).readTree(fromEnv);
+            } catch (IOException e) {
+                throw new ConfigException("invalid configuration: " + key.envName() + " must be a JSON list");
+            }
+        }
+        return lists.getOrDefault(key.name(), MissingNode.getInstance());
     }
 
     private static Optional<String> nonEmpty(String s) { return s.isEmpty() ? Optional.empty() : Optional.of(s); }
 
-    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+    private static void flatten(String prefix, JsonNode node, Map<String, String> out, Map<String, JsonNode> lists) {
         if (node == null || node.isMissingNode()) {
             return;
         }
-        if (node.isObject()) {
+        boolean listKey = ConfigKeys.ALL.stream().anyMatch(k -> k.name().equals(prefix) && k.type() == Key.Type.LIST);
+        if (listKey) {
+            lists.put(prefix, node);
+        } else if (node.isObject()) {
             Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> e = fields.next();
-                flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
+                flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out, lists);
             }
         } else if (node.isNull()) {
             out.put(prefix, null);

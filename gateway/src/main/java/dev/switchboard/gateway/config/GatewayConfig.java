@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** The gateway's validated configuration. */
-public record GatewayConfig(Http http, Admin admin, Devices devices, Media media, Database database) {
+public record GatewayConfig(Http http, Admin admin, Devices devices, Media media, Database database,
+                            dev.switchboard.carrier.smpp.server.SmppServerSettings smppServer) {
 
     public record Http(String host, int port, int maxBodyBytes) {}
 

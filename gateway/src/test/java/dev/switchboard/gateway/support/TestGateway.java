@@ -65,6 +65,7 @@ public final class TestGateway implements AutoCloseable, BeforeAllCallback, Afte
         Map<String, String> env = new HashMap<>();
         env.put("SWITCHBOARD_HTTP_HOST", "127.0.0.1");
         env.put("SWITCHBOARD_HTTP_PORT", "0");
+        env.put("SWITCHBOARD_SMPP_SERVER_PORT", "0");
         env.put("SWITCHBOARD_ADMIN_TOKEN", adminToken);
         env.put("SWITCHBOARD_DATABASE_URL", TestDatabase.freshDatabaseUrl());
         env.put("SWITCHBOARD_DATABASE_USER", "postgres");

@@ -29,9 +29,23 @@ final class MessageRows {
     static final String INSERT = "INSERT INTO messages (" + COLUMNS + ", counterpart_id)"
             + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
 
+    static final String INSERT_WITH_CARRIER_REF = "INSERT INTO messages (" + COLUMNS + ", counterpart_id, carrier_ref)"
+            + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+
     static Tuple insertArgs(Message m, String counterpartId) {
-        return Tuple.wrap(new Object[] {m.id(), m.conversationId(), m.number(), m.direction().wire(), m.from(), m.to(),
+        return Tuple.wrap(args(m, counterpartId));
+    }
+
+    static Tuple insertArgs(Message m, String counterpartId, String carrierRef) {
+        Object[] base = args(m, counterpartId);
+        Object[] all = java.util.Arrays.copyOf(base, base.length + 1);
+        all[base.length] = carrierRef;
+        return Tuple.wrap(all);
+    }
+
+    private static Object[] args(Message m, String counterpartId) {
+        return new Object[] {m.id(), m.conversationId(), m.number(), m.direction().wire(), m.from(), m.to(),
                 m.channel().wire(), m.status().wire(), m.statusReason(), MessageJson.contentJson(m.content()), m.e2ee(),
-                Times.db(m.createdAt()), Times.db(m.updatedAt()), counterpartId});
+                Times.db(m.createdAt()), Times.db(m.updatedAt()), counterpartId};
     }
 }

@@ -35,10 +35,12 @@ import java.util.Set;
 public final class MessageService {
     private final Transactor db;
     private final Ids ids;
+    private final ConversationStore conversations;
 
     public MessageService(Transactor db, Ids ids) {
         this.db = db;
         this.ids = ids;
+        this.conversations = new ConversationStore(ids);
     }
 
     public Future<SendResult> send(Device sender, SendRequest request) {
@@ -88,7 +90,7 @@ public final class MessageService {
                     MessageStatus status = onnet ? MessageStatus.DELIVERED : MessageStatus.QUEUED;
                     String outId = ids.next("msg");
                     String inId = onnet ? ids.next("msg") : null;
-                    return conversation(tx, from, to, channel).compose(conversationId -> {
+                    return conversations.upsert(tx, from, to, channel).compose(conversationId -> {
                         Message out = new Message(outId, conversationId, from, Direction.OUT, from, to, channel, status, null,
                                 content, false, tx.now(), tx.now());
                         return tx.query(MessageRows.INSERT, MessageRows.insertArgs(out, inId))
@@ -105,7 +107,7 @@ public final class MessageService {
     }
 
     private Future<Void> deliverOnNet(Tx tx, Message out, String inId) {
-        return conversation(tx, out.to(), out.from(), Channel.ONNET).compose(conversationId -> {
+        return conversations.upsert(tx, out.to(), out.from(), Channel.ONNET).compose(conversationId -> {
             Message in = new Message(inId, conversationId, out.to(), Direction.IN, out.from(), out.to(), Channel.ONNET,
                     MessageStatus.DELIVERED, null, out.content(), false, tx.now(), tx.now());
             return tx.query(MessageRows.INSERT, MessageRows.insertArgs(in, out.id()))
@@ -113,14 +115,6 @@ public final class MessageService {
                     .compose(v -> tx.emit(out.to(), SyncEvent.MESSAGE_CREATED, MessageJson.toJson(in)))
                     .mapEmpty();
         });
-    }
-
-    private Future<String> conversation(Tx tx, String number, String peer, Channel channel) {
-        return tx.query("""
-                INSERT INTO conversations (id, number, peer, channel, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)
-                ON CONFLICT (number, peer) DO UPDATE SET updated_at = EXCLUDED.updated_at, channel = EXCLUDED.channel
-                RETURNING id""", Tuple.of(ids.next("cnv"), number, peer, channel.wire(), Times.db(tx.now())))
-                .map(rows -> rows.iterator().next().getString(0));
     }
 
     /** Media parts carry what the server stored, not what the client claimed; unknown media is refused. */
