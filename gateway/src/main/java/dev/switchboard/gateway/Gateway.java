@@ -7,7 +7,6 @@ import dev.switchboard.gateway.database.EmbeddedDatabase;
 import dev.switchboard.gateway.http.ApiRouter;
 import dev.switchboard.gateway.http.Authenticator;
 import dev.switchboard.gateway.http.HttpApiVerticle;
-import dev.switchboard.gateway.http.InFlightRequests;
 import dev.switchboard.gateway.media.MediaFiles;
 import dev.switchboard.gateway.stream.EventFanout;
 import dev.switchboard.gateway.stream.TypingNotices;
@@ -53,21 +52,23 @@ public final class Gateway implements AutoCloseable {
     private final EmbeddedDatabase embedded;
     private final Vertx vertx;
     private final Pool pool;
-    private final InFlightRequests inFlight;
+    private final Transactor db;
     private final PrimaryCheckinSweeper sweeper;
+    private final LinkService links;
     private final String deploymentId;
     private final HttpApiVerticle http;
     private final int port;
     private final SmppServer smpp;
     private boolean stopped;
 
-    private Gateway(EmbeddedDatabase embedded, Vertx vertx, Pool pool, InFlightRequests inFlight,
-                    PrimaryCheckinSweeper sweeper, String deploymentId, HttpApiVerticle http, int port, SmppServer smpp) {
+    private Gateway(EmbeddedDatabase embedded, Vertx vertx, Pool pool, Transactor db,
+                    PrimaryCheckinSweeper sweeper, LinkService links, String deploymentId, HttpApiVerticle http, int port, SmppServer smpp) {
         this.embedded = embedded;
         this.vertx = vertx;
         this.pool = pool;
-        this.inFlight = inFlight;
+        this.db = db;
         this.sweeper = sweeper;
+        this.links = links;
         this.deploymentId = deploymentId;
         this.http = http;
         this.port = port;
@@ -111,13 +112,13 @@ public final class Gateway implements AutoCloseable {
             Transactor db = new Transactor(pool, syncLog, clock, new EventFanout(vertx.eventBus()));
             DeviceService devices = new DeviceService(db, ids, clock);
             PrimaryCheckinSweeper sweeper = new PrimaryCheckinSweeper(db, clock, policy);
+            LinkService links = new LinkService(db, ids, policy, clock);
             MediaFiles mediaFiles = new MediaFiles(vertx, config.media().dir());
             await(mediaFiles.init());
-            InFlightRequests inFlight = new InFlightRequests();
             ApiRouter.Services services = new ApiRouter.Services(pool, new NumberService(db, ids, policy), devices,
-                    new LinkService(db, ids, policy), new MessageService(db, ids), new ConversationQueries(pool), syncLog,
+                    links, new MessageService(db, ids), new ConversationQueries(pool), syncLog,
                     new MediaRepository(db), mediaFiles, new TypingNotices(vertx.eventBus()),
-                    new Authenticator(devices, adminToken), ids, inFlight, openApi(), policy.linkTtl());
+                    new Authenticator(devices, adminToken), ids, openApi(), policy.linkTtl());
 
             HttpApiVerticle http = new HttpApiVerticle(v -> ApiRouter.build(v, services, config.http().maxBodyBytes(),
                     config.media().maxBytes()), config.http().host(), config.http().port());
@@ -135,7 +136,9 @@ public final class Gateway implements AutoCloseable {
                         }
                     })
                     .onFailure(e -> LOG.warn("primary check-in sweep failed: {}", e.toString())));
-            return new Gateway(embedded, vertx, pool, inFlight, sweeper, deploymentId, http, port, smpp);
+            vertx.setPeriodic(policy.linkTtl().toMillis(), id -> links.expireUncollected()
+                    .onFailure(e -> LOG.warn("expiring uncollected links failed: {}", e.toString())));
+            return new Gateway(embedded, vertx, pool, db, sweeper, links, deploymentId, http, port, smpp);
         } catch (Exception e) {
             if (smpp != null) {
                 smpp.close();
@@ -172,6 +175,8 @@ public final class Gateway implements AutoCloseable {
 
     public PrimaryCheckinSweeper checkinSweeper() { return sweeper; }
 
+    public LinkService links() { return links; }
+
     public java.util.List<String> operations() { return http.operations(); }
 
     /** The SMPP server's port, when it runs. */
@@ -192,7 +197,8 @@ public final class Gateway implements AutoCloseable {
             smpp.close();
         }
         long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-        while (inFlight.current() > 0 && System.nanoTime() < deadline) {
+        // Requests whose connection just closed still run their transactions to the end: let them commit.
+        while (db.activeTransactions() > 0 && System.nanoTime() < deadline) {
             // Plain waiting on the shutdown thread: the event loops are still running the requests.
             TimeUnit.MILLISECONDS.sleep(20);
         }

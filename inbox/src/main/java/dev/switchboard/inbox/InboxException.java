@@ -6,7 +6,7 @@ package dev.switchboard.inbox;
  */
 public final class InboxException extends RuntimeException {
 
-    public enum Kind { INVALID, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, GONE, TOO_LARGE, UNPROCESSABLE, UNAVAILABLE }
+    public enum Kind { INVALID, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, GONE, TOO_LARGE, UNPROCESSABLE, TOO_MANY_REQUESTS, UNAVAILABLE }
 
     private final Kind kind;
     private final String code;

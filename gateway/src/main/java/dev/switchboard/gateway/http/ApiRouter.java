@@ -24,22 +24,24 @@ public final class ApiRouter {
     /** What the routes need, gathered so the router can be built in one call. */
     public record Services(Pool pool, NumberService numbers, DeviceService devices, LinkService links, MessageService messages,
                            ConversationQueries queries, SyncLog syncLog, MediaRepository media, MediaFiles mediaFiles,
-                           TypingNotices typing, Authenticator auth, Ids ids, InFlightRequests inFlight, Buffer openApi,
+                           TypingNotices typing, Authenticator auth, Ids ids, Buffer openApi,
                            java.time.Duration linkTtl) {}
 
     private ApiRouter() {}
 
     public static Router build(Vertx vertx, Services s, int maxBodyBytes, long maxMediaBytes) {
         Router router = Router.router(vertx);
+        // PostgreSQL cannot store NUL in text; refuse it in paths and queries before it reaches a statement.
+        router.route().handler(ctx -> {
+            if (ctx.request().uri().toLowerCase(java.util.Locale.ROOT).contains("%00")) {
+                Replies.error(ctx, 400, "invalid_field", "the request line must not contain NUL characters");
+            } else {
+                ctx.next();
+            }
+        });
         new HealthRoutes(s.pool(), s.openApi()).mount(router);
-        // Streams are long-lived and end with their socket, not a response: they are not counted as in flight.
         new StreamRoute(vertx, s.auth(), s.syncLog(), s.devices()).mount(router);
         new LinkWaitRoute(vertx, s.links(), s.linkTtl()).mount(router);
-        router.route().handler(ctx -> {
-            s.inFlight().started();
-            ctx.addEndHandler(v -> s.inFlight().finished());
-            ctx.next();
-        });
         // Media carries its own, larger body limit, so it is routed before the JSON body handler.
         new MediaRoutes(s.media(), s.mediaFiles(), s.ids(), maxMediaBytes).mount(router, s.auth());
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));

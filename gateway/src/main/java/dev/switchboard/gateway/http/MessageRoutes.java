@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.http;
 
 import dev.switchboard.inbox.InboxException;
+import dev.switchboard.inbox.json.CanonicalJson;
 import dev.switchboard.inbox.json.MessageJson;
 import dev.switchboard.inbox.json.StrictJson;
 import dev.switchboard.inbox.messages.MessageService;
@@ -44,7 +45,7 @@ final class MessageRoutes {
         }
         parts.addAll(body.list("parts", 20, MessageJson::readPart));
         MessageContent content = new MessageContent(parts, body.list("suggestions", 11, MessageJson::readSuggestion), null);
-        SendRequest request = new SendRequest(to, content, key, Hashes.sha256(raw.encode()));
+        SendRequest request = new SendRequest(to, content, key, Hashes.sha256(CanonicalJson.encode(raw)));
         return messages.send(Authenticator.device(ctx), request).map(result -> Reply.accepted(result.accepted()));
     }
 }

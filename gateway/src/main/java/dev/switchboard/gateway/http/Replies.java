@@ -42,6 +42,8 @@ public final class Replies {
     public static void fail(RoutingContext ctx, Throwable e) {
         if (e instanceof InboxException ie) {
             error(ctx, status(ie.kind()), ie.code(), ie.getMessage());
+        } else if (e instanceof PgException pg && ("22021".equals(pg.getSqlState()) || "22P05".equals(pg.getSqlState()))) {
+            error(ctx, 400, "invalid_field", "the request contains characters that cannot be stored");
         } else if (databaseUnavailable(e)) {
             LOG.warn("database unavailable while serving {} {}: {}", ctx.request().method(), ctx.request().path(), e.toString());
             error(ctx, 503, "database_unavailable", "the database is not answering; try again");
@@ -58,11 +60,10 @@ public final class Replies {
     static boolean databaseUnavailable(Throwable e) {
         if (e instanceof PgException pg) {
             String state = pg.getSqlState();
-            return state != null && (state.startsWith("08") || state.startsWith("57P"));
+            // Connection trouble, server shutting down, or a deadlock/serialization victim: all worth a retry.
+            return state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("40P01") || state.equals("40001"));
         }
-        return e instanceof java.net.ConnectException
-                || e instanceof io.vertx.sqlclient.ClosedConnectionException
-                || e instanceof io.vertx.core.impl.NoStackTraceThrowable;
+        return e instanceof java.net.ConnectException || e instanceof io.vertx.sqlclient.ClosedConnectionException;
     }
 
     public static void error(RoutingContext ctx, int status, String code, String message) {
@@ -83,6 +84,7 @@ public final class Replies {
             case GONE -> 410;
             case TOO_LARGE -> 413;
             case UNPROCESSABLE -> 422;
+            case TOO_MANY_REQUESTS -> 429;
             case UNAVAILABLE -> 503;
         };
     }

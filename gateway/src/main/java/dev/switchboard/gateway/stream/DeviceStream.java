@@ -35,6 +35,7 @@ final class DeviceStream {
     private boolean fetching;
     private boolean behind;
     private boolean closed;
+    private boolean waitingForDrain;
     private MessageConsumer<JsonArray> events;
     private MessageConsumer<JsonObject> typing;
     private long checkinTimer = -1;
@@ -67,17 +68,35 @@ final class DeviceStream {
         if (closed) {
             return;
         }
-        if (fetching || batch.isEmpty() || batch.getJsonObject(0).getLong("seq") != lastSent + 1) {
+        // A slow client must not grow our memory: while its queue is full, live events wait in the log.
+        if (fetching || waitingForDrain || batch.isEmpty() || batch.getJsonObject(0).getLong("seq") != lastSent + 1) {
             catchUp();
             return;
         }
         for (int i = 0; i < batch.size(); i++) {
             send(batch.getJsonObject(i));
         }
+        pausedUntilDrained();
+    }
+
+    /** When the socket's queue is full, stops sending until it drains, then catches up if anything came meanwhile. */
+    private boolean pausedUntilDrained() {
+        if (!ws.writeQueueFull()) {
+            return false;
+        }
+        waitingForDrain = true;
+        ws.drainHandler(v -> {
+            ws.drainHandler(null);
+            waitingForDrain = false;
+            if (behind) {
+                catchUp();
+            }
+        });
+        return true;
     }
 
     private void catchUp() {
-        if (fetching) {
+        if (fetching || waitingForDrain) {
             behind = true;
             return;
         }
@@ -94,15 +113,9 @@ final class DeviceStream {
                 return;
             }
             ar.result().events().forEach(e -> send(e.toJson()));
-            if (ar.result().hasMore() || behind) {
-                if (ws.writeQueueFull()) {
-                    ws.drainHandler(v -> {
-                        ws.drainHandler(null);
-                        catchUp();
-                    });
-                } else {
-                    catchUp();
-                }
+            behind = behind || ar.result().hasMore();
+            if (!pausedUntilDrained() && behind) {
+                catchUp();
             }
         });
     }

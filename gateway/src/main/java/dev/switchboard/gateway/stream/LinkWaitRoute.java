@@ -14,6 +14,7 @@ import java.time.Duration;
  * {@code GET /v1/link-requests/{id}/stream?secret=}: the new device waits on a WebSocket instead of
  * polling. It receives one frame, the same body the polling endpoint gives once the request is no
  * longer pending ({@code approved} with the token, or {@code expired}), and the socket closes.
+ * The token is minted only on an open socket, so a failed handshake cannot spend it.
  */
 public final class LinkWaitRoute {
     private final Vertx vertx;
@@ -41,73 +42,83 @@ public final class LinkWaitRoute {
         }
         String linkId = ctx.pathParam("id");
         String secret = ctx.request().getParam("secret");
-        Waiter waiter = new Waiter(linkId, secret);
-        // Listen before the first look, so an approval in between is not missed.
-        waiter.consumer = vertx.eventBus().consumer(Addresses.linkApproved(linkId), m -> waiter.recheck());
         ctx.request().pause();
-        links.collect(linkId, secret).onComplete(ar -> {
+        links.peek(linkId, secret).onComplete(ar -> {
             ctx.request().resume();
             if (ar.failed()) {
-                waiter.consumer.unregister();
                 Replies.fail(ctx, ar.cause());
                 return;
             }
-            ctx.request().toWebSocket().onSuccess(ws -> waiter.attach(ws, ar.result()))
-                    .onFailure(e -> waiter.consumer.unregister());
+            ctx.request().toWebSocket().onSuccess(ws -> new Waiter(linkId, secret, ws).start());
         });
     }
 
+    /** One waiting socket; all its state lives on the socket's event loop. */
     private final class Waiter {
         private final String linkId;
         private final String secret;
+        private final ServerWebSocket ws;
         private MessageConsumer<Object> consumer;
-        private ServerWebSocket ws;
         private long timer = -1;
+        private boolean checking;
+        private boolean recheckWanted;
         private boolean done;
 
-        Waiter(String linkId, String secret) {
+        Waiter(String linkId, String secret, ServerWebSocket ws) {
             this.linkId = linkId;
             this.secret = secret;
+            this.ws = ws;
         }
 
-        void attach(ServerWebSocket socket, LinkService.Status first) {
-            ws = socket;
+        void start() {
             ws.closeHandler(v -> finish());
-            if (!first.status().equals("pending")) {
-                deliver(first);
-                return;
-            }
-            timer = vertx.setTimer(linkTtl.toMillis(), id -> recheck());
-            recheck();
+            // Listen before the first look, so an approval in between is not missed.
+            consumer = vertx.eventBus().consumer(Addresses.linkApproved(linkId), m -> check());
+            timer = vertx.setTimer(linkTtl.toMillis(), id -> check());
+            check();
         }
 
-        void recheck() {
-            if (ws == null || done) {
+        private void check() {
+            if (done) {
                 return;
             }
-            links.collect(linkId, secret).onSuccess(status -> {
-                if (!status.status().equals("pending")) {
-                    deliver(status);
+            if (checking) {
+                recheckWanted = true;
+                return;
+            }
+            checking = true;
+            links.collect(linkId, secret).onComplete(ar -> {
+                checking = false;
+                if (done) {
+                    return;
+                }
+                if (ar.failed()) {
+                    finish();
+                    ws.close((short) 1011, "link check failed");
+                } else if (!ar.result().status().equals("pending")) {
+                    deliver(ar.result());
+                } else if (recheckWanted) {
+                    recheckWanted = false;
+                    check();
                 }
             });
         }
 
         private void deliver(LinkService.Status status) {
-            if (done) {
-                return;
-            }
             JsonObject body = new JsonObject().put("status", status.status());
             if (status.token() != null) {
                 body.put("deviceId", status.deviceId()).put("token", status.token()).put("number", status.number())
                         .put("provisioning", status.provisioning());
             }
-            ws.writeTextMessage(body.encode()).onComplete(v -> ws.close());
             finish();
+            ws.writeTextMessage(body.encode()).onComplete(v -> ws.close());
         }
 
         private void finish() {
             done = true;
-            consumer.unregister();
+            if (consumer != null) {
+                consumer.unregister();
+            }
             if (timer >= 0) {
                 vertx.cancelTimer(timer);
             }

@@ -5,6 +5,7 @@ import dev.switchboard.gateway.http.Replies;
 import dev.switchboard.inbox.InboxException;
 import dev.switchboard.inbox.devices.DeviceService;
 import dev.switchboard.inbox.sync.SyncLog;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -47,6 +48,10 @@ public final class StreamRoute {
         }
         ctx.request().pause();
         auth.webSocketDevice(ctx.request())
+                .compose(device -> syncLog.lastSeq(device.number()).compose(last -> since > last
+                        // A cursor from the future would make the stream skip what comes next.
+                        ? Future.failedFuture(InboxException.invalid("since", "is beyond the last event (" + last + ")"))
+                        : Future.succeededFuture(device)))
                 .onFailure(e -> {
                     ctx.request().resume();
                     Replies.fail(ctx, e);

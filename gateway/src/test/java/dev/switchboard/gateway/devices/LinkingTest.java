@@ -77,6 +77,42 @@ class LinkingTest {
     }
 
     @Test
+    void aFailedHandshakeOnTheWaitingSocketDoesNotSpendTheToken() throws Exception {
+        Device primary = gw.primary("+390644440009");
+        LinkRequest request = gw.anonymous().createLinkRequest("browser", DeviceKeys.generate());
+        primary.client().approveLink(request.qr(), primary.keys());
+        // An upgrade request without the WebSocket key fails the handshake after the secret was checked.
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gw.uri().getPort())) {
+            socket.getOutputStream().write(("GET /v1/link-requests/" + request.linkId() + "/stream?secret=" + request.secret()
+                    + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            assertTrue(statusLine.startsWith("HTTP/1.1 4"), statusLine);
+        }
+        JsonObject collected = poll(request).json();
+        assertEquals("approved", collected.getString("status"), "the token is still there to collect");
+        assertNotNull(collected.getString("token"));
+    }
+
+    @Test
+    void abandonedApprovalsFreeTheirSlotAfterTheLinkLifetime() throws Exception {
+        Device primary = gw.primary("+390644440010");
+        for (int i = 0; i < 4; i++) {
+            primary.client().approveLink(gw.anonymous().createLinkRequest("never collected " + i, DeviceKeys.generate()).qr(), primary.keys());
+        }
+        LinkRequest late = gw.anonymous().createLinkRequest("late", DeviceKeys.generate());
+        assertEquals(409, gw.post("/v1/link-requests/" + late.linkId() + "/approve", primary.token(),
+                "{\"accountSignature\":\"s\",\"provisioning\":\"p\"}").status(), "four approvals hold the four slots");
+        gw.clock.advance(Duration.ofSeconds(121));
+        var expired = gw.gateway().links().expireUncollected().toCompletionStage().toCompletableFuture().get();
+        assertEquals(4, expired.stream().filter(d -> d.number().equals(primary.number())).count());
+        LinkRequest next = gw.anonymous().createLinkRequest("next", DeviceKeys.generate());
+        primary.client().approveLink(next.qr(), primary.keys());
+        assertEquals("approved", poll(next).json().getString("status"));
+    }
+
+    @Test
     void waitingSocketRefusesAWrongSecret() throws Exception {
         LinkRequest request = gw.anonymous().createLinkRequest("browser", DeviceKeys.generate());
         var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class,

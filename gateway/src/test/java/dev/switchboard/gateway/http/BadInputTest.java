@@ -57,6 +57,32 @@ class BadInputTest {
     }
 
     @Test
+    void nulCharactersAreRefusedNotStored() throws Exception {
+        HttpResult body = send("{\"to\":\"+390677770002\",\"text\":\"a\\u0000b\"}");
+        assertEquals(400, body.status(), body.body());
+        assertTrue(body.json().getString("message").startsWith("text"), body.body());
+        assertEquals(400, gw.get("/v1/conversations/%00/messages", a.token()).status());
+        assertEquals(400, gw.get("/v1/link-requests/%00", null).status());
+        assertEquals(0, a.client().allConversations().size());
+    }
+
+    @Test
+    void enrollmentCodeIsBurntAfterFiveWrongGuesses() throws Exception {
+        String code = gw.serve("+390677770004");
+        String key = dev.switchboard.client.DeviceKeys.generate().identityKeyB64();
+        java.util.function.Function<String, String> body = c -> "{\"number\":\"+390677770004\",\"code\":\"" + c
+                + "\",\"name\":\"p\",\"identityKey\":\"" + key + "\",\"encryptionKey\":\"" + key + "\"}";
+        for (int i = 0; i < 5; i++) {
+            assertEquals(403, gw.post("/v1/devices/primary", null, body.apply("wrong" + i)).status());
+        }
+        HttpResult burnt = gw.post("/v1/devices/primary", null, body.apply(code));
+        assertEquals(429, burnt.status());
+        assertEquals("too_many_attempts", burnt.error());
+        String fresh = gw.serve("+390677770004");
+        assertEquals(201, gw.post("/v1/devices/primary", null, body.apply(fresh)).status(), "a new code starts a new count");
+    }
+
+    @Test
     void oversizedJsonBodyIs413() throws Exception {
         HttpResult r = send("{\"to\":\"+390677770002\",\"text\":\"" + "x".repeat(5000) + "\"}");
         assertEquals(413, r.status());

@@ -57,6 +57,14 @@ class IdempotencyTest {
     }
 
     @Test
+    void sameBodyWithKeysInAnotherOrderIsTheSameRequest() throws Exception {
+        HttpResult first = send("key-order", "{\"to\":\"+390622220002\",\"text\":\"ordered\"}");
+        HttpResult again = send("key-order", "{ \"text\": \"ordered\", \"to\": \"+390622220002\" }");
+        assertEquals(202, again.status(), again.body());
+        assertEquals(first.json().getString("id"), again.json().getString("id"));
+    }
+
+    @Test
     void missingKeyIs400() throws Exception {
         HttpResult r = send(null, "{\"to\":\"+390622220002\",\"text\":\"x\"}");
         assertEquals(400, r.status());

@@ -99,6 +99,16 @@ class StreamTest {
     }
 
     @Test
+    void cursorBeyondTheLastEventIsRefused() throws Exception {
+        Device d = gw.primary("+390666660008");
+        CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
+                () -> HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + d.token())
+                        .buildAsync(URI.create("ws://127.0.0.1:" + gw.uri().getPort() + "/v1/stream?since=999999"), new WebSocket.Listener() { })
+                        .join());
+        assertEquals(400, ((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+    }
+
+    @Test
     void browserCanAuthenticateWithTheBearerSubprotocol() throws Exception {
         Device d = gw.primary("+390666660005");
         HttpClient http = HttpClient.newHttpClient();

@@ -35,6 +35,7 @@ public final class TestGateway implements AutoCloseable, BeforeAllCallback, Afte
     private final HttpClient http = HttpClient.newHttpClient();
     private Gateway gateway;
     private URI uri;
+    private String jdbcUrl;
 
     private TestGateway(Map<String, String> overrides) {
         this.overrides = Map.copyOf(overrides);
@@ -67,7 +68,8 @@ public final class TestGateway implements AutoCloseable, BeforeAllCallback, Afte
         env.put("SWITCHBOARD_HTTP_PORT", "0");
         env.put("SWITCHBOARD_SMPP_SERVER_PORT", "0");
         env.put("SWITCHBOARD_ADMIN_TOKEN", adminToken);
-        env.put("SWITCHBOARD_DATABASE_URL", TestDatabase.freshDatabaseUrl());
+        jdbcUrl = TestDatabase.freshDatabaseUrl();
+        env.put("SWITCHBOARD_DATABASE_URL", jdbcUrl);
         env.put("SWITCHBOARD_DATABASE_USER", "postgres");
         env.put("SWITCHBOARD_DATABASE_EMBEDDED_DATA_DIR", dataDir.toString());
         env.putAll(overrides);
@@ -79,6 +81,11 @@ public final class TestGateway implements AutoCloseable, BeforeAllCallback, Afte
     public Gateway gateway() { return gateway; }
 
     public URI uri() { return uri; }
+
+    /** The gateway's own database, for tests that hold locks or inspect rows directly. */
+    public java.sql.Connection jdbc() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection(jdbcUrl, "postgres", "");
+    }
 
     public SwitchboardClient anonymous() { return new SwitchboardClient(uri); }
 

@@ -25,6 +25,7 @@ import java.util.Set;
 public final class DeviceService {
     /** Last-seen is a write per request otherwise; a minute's precision is plenty for a 14-day rule. */
     private static final Duration LAST_SEEN_PRECISION = Duration.ofMinutes(1);
+    static final int MAX_ENROLLMENT_ATTEMPTS = 5;
 
     public record Enrolled(Device device, String token) {}
 
@@ -38,32 +39,53 @@ public final class DeviceService {
         this.clock = clock;
     }
 
-    /** Makes a new primary with a valid enrollment code; the previous primary and every companion are unlinked. */
+    /**
+     * Makes a new primary with a valid enrollment code; the previous primary and every companion are
+     * unlinked. The code is checked before the number is locked, so guessing cannot stall the
+     * number's traffic, and after {@value #MAX_ENROLLMENT_ATTEMPTS} misses it is burnt.
+     */
     public Future<Enrolled> enrollPrimary(String number, String code, String name, String identityKey, String encryptionKey) {
         PhoneNumber.require("number", number);
         PublicKeys.require("identityKey", identityKey);
         PublicKeys.require("encryptionKey", encryptionKey);
+        byte[] presented = Hashes.sha256(code == null ? "" : code);
+        return db.pool().preparedQuery("SELECT enrollment_code_hash, enrollment_expires_at, enrollment_attempts FROM numbers WHERE number = $1")
+                .execute(Tuple.of(number))
+                .compose(rows -> {
+                    Row r = rows.size() == 1 ? rows.iterator().next() : null;
+                    if (r == null || r.getBuffer("enrollment_code_hash") == null
+                            || !clock.instant().isBefore(Times.instant(r.getOffsetDateTime("enrollment_expires_at")))) {
+                        return Future.failedFuture(invalidCode());
+                    }
+                    if (r.getInteger("enrollment_attempts") >= MAX_ENROLLMENT_ATTEMPTS) {
+                        return Future.failedFuture(new InboxException(InboxException.Kind.TOO_MANY_REQUESTS, "too_many_attempts",
+                                "too many wrong codes; ask for a new enrollment code"));
+                    }
+                    if (!Hashes.constantTimeEquals(r.getBuffer("enrollment_code_hash").getBytes(), presented)) {
+                        return db.pool().preparedQuery("UPDATE numbers SET enrollment_attempts = enrollment_attempts + 1 WHERE number = $1")
+                                .execute(Tuple.of(number)).compose(v -> Future.failedFuture(invalidCode()));
+                    }
+                    return enrollChecked(number, presented, name, identityKey, encryptionKey);
+                });
+    }
+
+    private Future<Enrolled> enrollChecked(String number, byte[] presented, String name, String identityKey, String encryptionKey) {
         String token = ids.secret();
         String deviceId = ids.next("dev");
         return db.inTransaction(tx -> tx.lockNumbers(Set.of(number))
-                .compose(served -> tx.query("SELECT enrollment_code_hash, enrollment_expires_at FROM numbers WHERE number = $1",
-                        Tuple.of(number)))
-                .compose(rows -> {
-                    Row r = rows.size() == 1 ? rows.iterator().next() : null;
-                    Buffer stored = r == null ? null : r.getBuffer("enrollment_code_hash");
-                    boolean valid = stored != null
-                            && Hashes.constantTimeEquals(stored.getBytes(), Hashes.sha256(code == null ? "" : code))
-                            && tx.now().isBefore(Times.instant(r.getOffsetDateTime("enrollment_expires_at")));
-                    if (!valid) {
-                        return Future.failedFuture(InboxException.forbidden("invalid_enrollment_code",
-                                "the enrollment code is wrong, used or expired"));
-                    }
-                    return tx.query("UPDATE numbers SET enrollment_code_hash = NULL WHERE number = $1", Tuple.of(number));
-                })
+                // Consumed under the lock: of two racing enrollments with the right code, one wins.
+                .compose(served -> tx.query("""
+                        UPDATE numbers SET enrollment_code_hash = NULL WHERE number = $1 AND enrollment_code_hash = $2
+                            AND enrollment_expires_at > $3""", Tuple.of(number, Buffer.buffer(presented), Times.db(tx.now()))))
+                .compose(consumed -> consumed.rowCount() == 1 ? Future.<Void>succeededFuture() : Future.failedFuture(invalidCode()))
                 .compose(v -> unlinkWhere(tx, "number = $1", Tuple.of(number), "primary_replaced"))
                 .compose(v -> insertDevice(tx, deviceId, number, Device.Kind.PRIMARY, name, identityKey, encryptionKey,
                         Hashes.sha256(token)))
                 .map(device -> new Enrolled(device, token)));
+    }
+
+    private static InboxException invalidCode() {
+        return InboxException.forbidden("invalid_enrollment_code", "the enrollment code is wrong, used or expired");
     }
 
     static Future<Device> insertDevice(Tx tx, String id, String number, Device.Kind kind, String name,

@@ -32,11 +32,36 @@ public final class LinkService {
     private final Transactor db;
     private final Ids ids;
     private final DevicePolicy policy;
+    private final java.time.Clock clock;
 
-    public LinkService(Transactor db, Ids ids, DevicePolicy policy) {
+    public LinkService(Transactor db, Ids ids, DevicePolicy policy, java.time.Clock clock) {
         this.db = db;
         this.ids = ids;
         this.policy = policy;
+        this.clock = clock;
+    }
+
+    /**
+     * Unlinks approved companions that never collected their token within the link lifetime, so an
+     * abandoned QR code does not hold one of the number's companion slots forever.
+     */
+    public Future<java.util.List<Device>> expireUncollected() {
+        Instant cutoff = clock.instant().minus(policy.linkTtl());
+        String where = "number = $1 AND kind = 'companion' AND token_hash IS NULL AND created_at < $2";
+        return db.pool().preparedQuery("SELECT DISTINCT number FROM devices WHERE kind = 'companion' AND token_hash IS NULL"
+                        + " AND unlinked_at IS NULL AND created_at < $1 ORDER BY number")
+                .execute(Tuple.of(Times.db(cutoff)))
+                .compose(rows -> {
+                    java.util.List<Device> expired = new java.util.ArrayList<>();
+                    Future<Void> chain = Future.succeededFuture();
+                    for (Row r : rows) {
+                        String number = r.getString(0);
+                        chain = chain.compose(v -> db.inTransaction(tx -> tx.lockNumbers(Set.of(number))
+                                .compose(x -> DeviceService.unlinkWhere(tx, where, Tuple.of(number, Times.db(cutoff)), "link_not_completed")))
+                                .map(expired::addAll).mapEmpty());
+                    }
+                    return chain.map(expired);
+                });
     }
 
     public Future<Created> create(String name, String identityKey, String encryptionKey, String ephemeralKey) {
@@ -63,6 +88,11 @@ public final class LinkService {
         }
         String deviceId = ids.next("dev");
         return db.inTransaction(tx -> tx.lockNumbers(Set.of(primary.number()))
+                // Re-checked under the lock: a primary replaced a moment ago must not link anything.
+                .compose(v -> tx.query("SELECT 1 FROM devices WHERE id = $1 AND kind = 'primary' AND unlinked_at IS NULL",
+                        Tuple.of(primary.id())))
+                .compose(still -> still.size() == 1 ? Future.<Void>succeededFuture()
+                        : Future.failedFuture(new InboxException(InboxException.Kind.UNAUTHORIZED, "unauthorized", "this device is no longer linked")))
                 .compose(v -> tx.query("SELECT * FROM link_requests WHERE id = $1 FOR UPDATE", Tuple.of(linkId)))
                 .compose(rows -> {
                     if (rows.size() != 1) {
@@ -120,6 +150,20 @@ public final class LinkService {
                                             ? new Status("approved", deviceId, token, link.getString("number"), link.getString("provisioning"))
                                             : Status.of("expired")));
                 }));
+    }
+
+    /** Checks the secret and tells the status without handing anything out; unknown or wrong secret fails as not found. */
+    public Future<String> peek(String linkId, String secret) {
+        return db.pool().preparedQuery("SELECT secret_hash, status, expires_at FROM link_requests WHERE id = $1")
+                .execute(Tuple.of(linkId))
+                .compose(rows -> {
+                    Row link = rows.size() == 1 ? rows.iterator().next() : null;
+                    if (link == null || secret == null
+                            || !Hashes.constantTimeEquals(link.getBuffer("secret_hash").getBytes(), Hashes.sha256(secret))) {
+                        return Future.failedFuture(InboxException.notFound("link request"));
+                    }
+                    return Future.succeededFuture(link.getString("status"));
+                });
     }
 
     /** The QR text of a link request, for rendering; empty when unknown. */

@@ -40,7 +40,7 @@ public final class NumberService {
                     VALUES ($1, $2, $3, $4, $5)
                     ON CONFLICT (number) DO UPDATE SET label = COALESCE(EXCLUDED.label, numbers.label),
                         enrollment_code_hash = EXCLUDED.enrollment_code_hash,
-                        enrollment_expires_at = EXCLUDED.enrollment_expires_at
+                        enrollment_expires_at = EXCLUDED.enrollment_expires_at, enrollment_attempts = 0
                     RETURNING label, (xmax = 0) AS inserted""",
                     Tuple.of(number, label, io.vertx.core.buffer.Buffer.buffer(Hashes.sha256(code)), Times.db(expires), Times.db(tx.now())))
                     .map(rows -> {

@@ -62,6 +62,9 @@ public final class StrictJson {
         if (s.length() > maxLength) {
             throw InboxException.invalid(path(field), "longer than " + maxLength + " characters");
         }
+        if (s.indexOf('\u0000') >= 0) {
+            throw InboxException.invalid(path(field), "must not contain NUL characters");
+        }
         return s;
     }
 

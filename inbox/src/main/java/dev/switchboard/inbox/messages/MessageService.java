@@ -51,10 +51,14 @@ public final class MessageService {
         if (request.content().parts().isEmpty()) {
             return Future.failedFuture(new InboxException(InboxException.Kind.INVALID, "missing_field", "text or parts: required"));
         }
-        return db.inTransaction(tx -> claimIdempotencyKey(tx, sender, request)
-                .compose(previous -> previous != null
-                        ? Future.succeededFuture(new SendResult(previous, true))
-                        : deliver(tx, sender, request).map(accepted -> new SendResult(accepted, false))));
+        // Numbers first, like every other writer: the key's row references the device, and taking that
+        // reference before the number lock can deadlock against an unlink of the same device.
+        return db.inTransaction(tx -> tx.lockNumbers(Set.of(sender.number(), request.to()))
+                .compose(served -> claimIdempotencyKey(tx, sender, request)
+                        .compose(previous -> previous != null
+                                ? Future.succeededFuture(new SendResult(previous, true))
+                                : deliver(tx, sender, request, served.contains(request.to()))
+                                        .map(accepted -> new SendResult(accepted, false)))));
     }
 
     /** Null when the key is new (now held by this transaction), else the stored answer for the same body. */
@@ -80,12 +84,11 @@ public final class MessageService {
                 });
     }
 
-    private Future<JsonObject> deliver(Tx tx, Device sender, SendRequest request) {
+    private Future<JsonObject> deliver(Tx tx, Device sender, SendRequest request, boolean onnet) {
         String from = sender.number();
         String to = request.to();
         return resolveMedia(tx, from, request.content())
-                .compose(content -> tx.lockNumbers(Set.of(from, to)).compose(served -> {
-                    boolean onnet = served.contains(to);
+                .compose(content -> {
                     Channel channel = onnet ? Channel.ONNET : Channel.SMS;
                     MessageStatus status = onnet ? MessageStatus.DELIVERED : MessageStatus.QUEUED;
                     String outId = ids.next("msg");
@@ -101,7 +104,7 @@ public final class MessageService {
                                         .map(v -> new JsonObject().put("id", outId).put("conversationId", conversationId)
                                                 .put("status", status.wire()).put("channel", channel.wire()).put("seq", event.seq())));
                     });
-                }))
+                })
                 .compose(accepted -> tx.query("UPDATE idempotency_keys SET response = $3 WHERE device_id = $1 AND key = $2",
                         Tuple.of(sender.id(), request.idempotencyKey(), accepted)).map(accepted));
     }
@@ -164,26 +167,7 @@ public final class MessageService {
      * {@code failed}) changes nothing and emits nothing; the answer is empty then.
      */
     public Future<java.util.Optional<Message>> updateStatus(String messageId, MessageStatus next, String reason) {
-        return db.inTransaction(tx -> tx.query("SELECT number FROM messages WHERE id = $1", Tuple.of(messageId))
-                .compose(rows -> {
-                    if (rows.size() != 1) {
-                        return Future.failedFuture(InboxException.notFound("message"));
-                    }
-                    String number = rows.iterator().next().getString(0);
-                    return tx.lockNumbers(Set.of(number))
-                            .compose(v -> tx.query("SELECT status FROM messages WHERE id = $1", Tuple.of(messageId)))
-                            .compose(current -> {
-                                MessageStatus now = MessageStatus.fromWire(current.iterator().next().getString(0));
-                                if (!now.canMoveTo(next)) {
-                                    return Future.succeededFuture(java.util.Optional.<Message>empty());
-                                }
-                                return tx.query("UPDATE messages SET status = $2, status_reason = $3, updated_at = $4 WHERE id = $1 RETURNING "
-                                                + MessageRows.COLUMNS, Tuple.of(messageId, next.wire(), reason, Times.db(tx.now())))
-                                        .map(updated -> MessageRows.map(updated.iterator().next()))
-                                        .compose(m -> tx.emit(number, SyncEvent.MESSAGE_UPDATED, MessageJson.toJson(m))
-                                                .map(e -> java.util.Optional.of(m)));
-                            });
-                }));
+        return db.inTransaction(tx -> StatusChanges.advance(tx, messageId, next, reason));
     }
 
     /**

@@ -18,6 +18,7 @@ public final class Transactor {
     private final SyncLog syncLog;
     private final Clock clock;
     private final InboxListener listener;
+    private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
 
     public Transactor(Pool pool, SyncLog syncLog, Clock clock, InboxListener listener) {
         this.pool = pool;
@@ -28,7 +29,8 @@ public final class Transactor {
 
     public <T> Future<T> inTransaction(Function<Tx, Future<T>> work) {
         Tx[] holder = new Tx[1];
-        return pool.withTransaction(conn -> {
+        active.incrementAndGet();
+        return pool.<T>withTransaction(conn -> {
             Tx tx = new Tx(conn, syncLog, clock);
             holder[0] = tx;
             return work.apply(tx);
@@ -36,8 +38,11 @@ public final class Transactor {
             if (!holder[0].events().isEmpty()) {
                 listener.committed(java.util.List.copyOf(holder[0].events()));
             }
-        });
+        }).onComplete(ar -> active.decrementAndGet());
     }
+
+    /** Transactions begun and not yet committed or rolled back; shutdown waits for them before closing the pool. */
+    public int activeTransactions() { return active.get(); }
 
     public Pool pool() { return pool; }
 
