@@ -16,9 +16,7 @@ import dev.switchboard.inbox.devices.LinkService;
 import dev.switchboard.inbox.devices.NumberService;
 import dev.switchboard.inbox.devices.PrimaryCheckinSweeper;
 import dev.switchboard.inbox.media.MediaRepository;
-import dev.switchboard.carrier.smpp.server.SmppServer;
 import dev.switchboard.inbox.messages.ConversationQueries;
-import dev.switchboard.inbox.messages.InboundService;
 import dev.switchboard.inbox.messages.MessageService;
 import dev.switchboard.inbox.persistence.Ids;
 import dev.switchboard.inbox.persistence.SchemaMigrator;
@@ -58,11 +56,11 @@ public final class Gateway implements AutoCloseable {
     private final String deploymentId;
     private final HttpApiVerticle http;
     private final int port;
-    private final SmppServer smpp;
+    private final SmppWiring smpp;
     private boolean stopped;
 
     private Gateway(EmbeddedDatabase embedded, Vertx vertx, Pool pool, Transactor db,
-                    PrimaryCheckinSweeper sweeper, LinkService links, String deploymentId, HttpApiVerticle http, int port, SmppServer smpp) {
+                    PrimaryCheckinSweeper sweeper, LinkService links, String deploymentId, HttpApiVerticle http, int port, SmppWiring smpp) {
         this.embedded = embedded;
         this.vertx = vertx;
         this.pool = pool;
@@ -91,7 +89,7 @@ public final class Gateway implements AutoCloseable {
             endpoint = embedded.endpoint();
         }
         Vertx vertx = null;
-        SmppServer smpp = null;
+        SmppWiring smpp = null;
         try {
             int migrations = SchemaMigrator.migrate(endpoint.jdbcUrl(), endpoint.user(),
                     endpoint.password() == null ? null : endpoint.password().value());
@@ -123,7 +121,7 @@ public final class Gateway implements AutoCloseable {
             HttpApiVerticle http = new HttpApiVerticle(v -> ApiRouter.build(v, services, config.http().maxBodyBytes(),
                     config.media().maxBytes()), config.http().host(), config.http().port());
             String deploymentId = await(vertx.deployVerticle(http));
-            smpp = startSmppServer(config, db, ids);
+            smpp = SmppWiring.start(config, vertx, db, ids, clock);
             int port = http.actualPort();
             Files.writeString(dataDir.resolve("http.port"), port + "\n");
             LOG.info("Switchboard listening on http://{}:{}", config.http().host(), port);
@@ -153,15 +151,6 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static SmppServer startSmppServer(GatewayConfig config, Transactor db, Ids ids) throws IOException {
-        if (!config.smppServer().enabled()) {
-            return null;
-        }
-        SmppServer server = new SmppServer(config.smppServer(), new InboundService(db, ids), SmsDecoding.forServer());
-        server.start();
-        return server;
-    }
-
     private static Buffer openApi() throws IOException {
         try (InputStream in = Gateway.class.getResourceAsStream("/openapi.yaml")) {
             if (in == null) {
@@ -181,7 +170,7 @@ public final class Gateway implements AutoCloseable {
 
     /** The SMPP server's port, when it runs. */
     public java.util.OptionalInt smppPort() {
-        return smpp == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(smpp.port());
+        return smpp.serverPort();
     }
 
     /** Stops accepting, lets in-flight requests commit, then closes the pool, Vert.x and the embedded database. */

@@ -64,7 +64,8 @@ public final class ConfigLoader {
                         v.secret(ConfigKeys.DATABASE_PASSWORD), v.integer(ConfigKeys.DATABASE_POOL_SIZE),
                         new GatewayConfig.Embedded(dataDir, v.integer(ConfigKeys.DATABASE_EMBEDDED_PORT))),
                 new SmppServerSettings(v.integer(ConfigKeys.SMPP_SERVER_PORT),
-                        SmppAccountsReader.read(ConfigKeys.SMPP_SERVER_ACCOUNTS.name(), list(ConfigKeys.SMPP_SERVER_ACCOUNTS, lists))));
+                        SmppAccountsReader.read(ConfigKeys.SMPP_SERVER_ACCOUNTS.name(), list(ConfigKeys.SMPP_SERVER_ACCOUNTS, lists))),
+                SmppCarriersReader.read(ConfigKeys.SMPP_CARRIERS.name(), list(ConfigKeys.SMPP_CARRIERS, lists)));
     }
 
     /** A list key: the environment's JSON wins over the file's list. */

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /** The gateway's validated configuration. */
 public record GatewayConfig(Http http, Admin admin, Devices devices, Media media, Database database,
-                            dev.switchboard.carrier.smpp.server.SmppServerSettings smppServer) {
+                            dev.switchboard.carrier.smpp.server.SmppServerSettings smppServer,
+                            java.util.List<dev.switchboard.carrier.smpp.client.SmppCarrierSettings> smppCarriers) {
 
     public record Http(String host, int port, int maxBodyBytes) {}
 

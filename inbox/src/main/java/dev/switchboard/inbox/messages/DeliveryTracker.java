@@ -42,7 +42,8 @@ public final class DeliveryTracker {
 
     /**
      * Applies a receipt. {@code idCandidates} are the normalised forms to try, preferred first
-     * (the carrier's configured base, then the other one). Returns whether it matched a submission.
+     * (the carrier's configured base, then the other one). The other base is only a guess, so it
+     * may match only a segment still waiting for its receipt. Returns whether it matched.
      */
     public Future<Boolean> receipt(String carrier, List<String> idCandidates, Outcome outcome, String error) {
         return db.inTransaction(tx -> apply(tx, carrier, idCandidates, outcome, error).compose(matched -> {
@@ -60,7 +61,8 @@ public final class DeliveryTracker {
     private static Future<Boolean> apply(Tx tx, String carrier, List<String> idCandidates, Outcome outcome, String error) {
         return tx.query("""
                 SELECT message_id, segment FROM sms_submissions WHERE carrier = $1 AND smsc_id_norm = ANY($2)
-                ORDER BY array_position($2, smsc_id_norm) LIMIT 1""", Tuple.of(carrier, idCandidates.toArray(new String[0])))
+                    AND (smsc_id_norm = $2[1] OR state = 'sent')
+                ORDER BY array_position($2, smsc_id_norm) LIMIT 1""", Tuple.of(carrier, (Object) idCandidates.toArray(new String[0])))
                 .compose(found -> {
                     if (found.size() == 0) {
                         return Future.succeededFuture(false);

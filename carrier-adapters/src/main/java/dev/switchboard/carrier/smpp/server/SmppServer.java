@@ -1,5 +1,6 @@
 package dev.switchboard.carrier.smpp.server;
 
+import dev.switchboard.carrier.sms.DataCodingReader;
 import dev.switchboard.inbox.messages.InboundService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,7 @@ public final class SmppServer implements AutoCloseable {
     private Thread acceptor;
     private volatile boolean running;
 
-    public SmppServer(SmppServerSettings settings, InboundService inbound, SmsTextDecoder decoder) {
+    public SmppServer(SmppServerSettings settings, InboundService inbound, DataCodingReader decoder) {
         this.settings = settings;
         this.accountsById = settings.accounts().stream().collect(Collectors.toMap(SmppAccount::systemId, Function.identity()));
         this.receiver = new SubmitSmReceiver(inbound, decoder);

@@ -1,6 +1,8 @@
 package dev.switchboard.carrier.smpp.server;
 
 import dev.switchboard.carrier.smpp.SmppAddresses;
+import dev.switchboard.carrier.sms.DataCodingReader;
+import dev.switchboard.carrier.sms.UnsupportedDataCodingException;
 import dev.switchboard.inbox.InboxException;
 import dev.switchboard.inbox.messages.InboundMessage;
 import dev.switchboard.inbox.messages.InboundService;
@@ -49,12 +51,12 @@ final class SubmitSmReceiver implements ServerMessageReceiverListener {
     private static final byte UDHI = 0x40;
 
     private final InboundService inbound;
-    private final SmsTextDecoder decoder;
+    private final DataCodingReader decoder;
     private final Map<Session, SmppAccount> accounts = new ConcurrentHashMap<>();
     private final Map<String, Throughput> throughput = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
 
-    SubmitSmReceiver(InboundService inbound, SmsTextDecoder decoder) {
+    SubmitSmReceiver(InboundService inbound, DataCodingReader decoder) {
         this.inbound = inbound;
         this.decoder = decoder;
     }
@@ -91,8 +93,8 @@ final class SubmitSmReceiver implements ServerMessageReceiverListener {
         }
         String text;
         try {
-            text = decoder.decode(submit.getDataCoding(), payload(submit));
-        } catch (SmsTextDecoder.UnsupportedCodingException e) {
+            text = decoder.decode(submit.getDataCoding() & 0xFF, payload(submit));
+        } catch (UnsupportedDataCodingException e) {
             throw new ProcessRequestException(e.getMessage(), SMPPConstant.STAT_ESME_RINVDCS);
         }
         String messageId = newMessageId();

@@ -1,0 +1,244 @@
+package dev.switchboard.gateway.smpp;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jsmpp.SMPPConstant;
+import org.jsmpp.bean.BroadcastSm;
+import org.jsmpp.bean.CancelBroadcastSm;
+import org.jsmpp.bean.CancelSm;
+import org.jsmpp.bean.DataCodings;
+import org.jsmpp.bean.DataSm;
+import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.InterfaceVersion;
+import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.OptionalParameter;
+import org.jsmpp.bean.QueryBroadcastSm;
+import org.jsmpp.bean.QuerySm;
+import org.jsmpp.bean.RegisteredDelivery;
+import org.jsmpp.bean.ReplaceSm;
+import org.jsmpp.bean.SubmitMulti;
+import org.jsmpp.bean.SubmitSm;
+import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.extra.ProcessRequestException;
+import org.jsmpp.session.BindRequest;
+import org.jsmpp.session.BroadcastSmResult;
+import org.jsmpp.session.DataSmResult;
+import org.jsmpp.session.QueryBroadcastSmResult;
+import org.jsmpp.session.QuerySmResult;
+import org.jsmpp.session.SMPPServerSession;
+import org.jsmpp.session.SMPPServerSessionListener;
+import org.jsmpp.session.ServerMessageReceiverListener;
+import org.jsmpp.session.Session;
+import org.jsmpp.session.SubmitMultiResult;
+import org.jsmpp.session.SubmitSmResult;
+import org.jsmpp.util.MessageId;
+
+/**
+ * A carrier's SMSC, written with jsmpp, for tests: accepts Switchboard's binds, records every
+ * submit_sm, and can answer throttled or refuse, send delivery receipts (even before its own
+ * submit_sm_resp), deliver mobile-originated SMS and drop every bind.
+ */
+final class SmscSimulator implements AutoCloseable {
+    record Submitted(String messageId, String to, String from, byte esmClass, byte dataCoding, byte[] shortMessage) {}
+
+    private final SMPPServerSessionListener listener;
+    private final Set<SMPPServerSession> sessions = ConcurrentHashMap.newKeySet();
+    private final List<Submitted> submitted = new ArrayList<>();
+    private final AtomicLong ids = new AtomicLong(0xA000);
+    private final AtomicInteger throttleNext = new AtomicInteger();
+    private final AtomicInteger refuseNextWith = new AtomicInteger();
+    private volatile boolean receiptBeforeResponse;
+    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "smsc-sim");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private SmscSimulator(String systemId, String password) throws IOException {
+        // jsmpp reports the port it was given, not the one the OS chose, so pick a free one first.
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        listener = new SMPPServerSessionListener(port);
+        listener.setMessageReceiverListener(new Receiver());
+        workers.execute(() -> {
+            while (true) {
+                try {
+                    SMPPServerSession session = listener.accept();
+                    workers.execute(() -> {
+                        try {
+                            BindRequest bind = session.waitForBind(5_000);
+                            if (bind.getSystemId().equals(systemId) && bind.getPassword().equals(password)) {
+                                bind.accept("smsc-sim", InterfaceVersion.IF_34);
+                                sessions.add(session);
+                            } else {
+                                bind.reject(SMPPConstant.STAT_ESME_RINVPASWD);
+                            }
+                        } catch (Exception e) {
+                            session.close();
+                        }
+                    });
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+    }
+
+    static SmscSimulator start(String systemId, String password) {
+        try {
+            return new SmscSimulator(systemId, password);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    int port() { return listener.getPort(); }
+
+    synchronized List<Submitted> submitted() { return List.copyOf(submitted); }
+
+    synchronized void awaitSubmitted(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (submitted.size() < count) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("the SMSC got " + submitted.size() + " submit_sm, expected " + count);
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+    }
+
+    synchronized void awaitBound(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (sessions.stream().noneMatch(s -> s.getSessionState().isBound())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Switchboard never bound");
+            }
+            wait(20);
+        }
+    }
+
+    void throttleNext(int n) { throttleNext.set(n); }
+
+    void refuseNextWith(int status) { refuseNextWith.set(status); }
+
+    void sendReceiptsBeforeResponses(boolean on) { receiptBeforeResponse = on; }
+
+    /** A receipt in the common text form; {@code stat} DELIVRD, UNDELIV, ... */
+    void receipt(String smscId, String stat, String err) throws Exception {
+        String text = "id:" + smscId + " sub:001 dlvrd:001 submit date:2611270930 done date:2611270931 stat:" + stat + " err:" + err
+                + " text:hello";
+        deliver("447700900999", "390600000000", new ESMClass(0x04), text.getBytes(StandardCharsets.ISO_8859_1), (byte) 0);
+    }
+
+    /** A mobile-originated SMS from a handset on this carrier's network. */
+    void mobileOriginated(String from, String to, byte[] payload, byte dataCoding) throws Exception {
+        deliver(from, to, new ESMClass(), payload, dataCoding);
+    }
+
+    private void deliver(String from, String to, ESMClass esm, byte[] payload, byte dataCoding) throws Exception {
+        SMPPServerSession session = sessions.stream().filter(s -> s.getSessionState().isReceivable()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no receiver bind"));
+        session.deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, from,
+                TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, to, esm, (byte) 0, (byte) 0, new RegisteredDelivery(0),
+                DataCodings.newInstance(dataCoding), payload);
+    }
+
+    /** Drops every bind as a crashing SMSC would; Switchboard must rebind by itself. */
+    void dropAll() {
+        sessions.forEach(SMPPServerSession::close);
+        sessions.clear();
+    }
+
+    @Override
+    public void close() {
+        dropAll();
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // Closing a closed listener: nothing left to release.
+        }
+        workers.shutdownNow();
+    }
+
+    private final class Receiver implements ServerMessageReceiverListener {
+        @Override
+        public SubmitSmResult onAcceptSubmitSm(SubmitSm submit, SMPPServerSession source) throws ProcessRequestException {
+            if (throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new ProcessRequestException("throttled", SMPPConstant.STAT_ESME_RTHROTTLED);
+            }
+            int refuse = refuseNextWith.getAndSet(0);
+            if (refuse != 0) {
+                throw new ProcessRequestException("refused", refuse);
+            }
+            String id = Long.toHexString(ids.incrementAndGet());
+            synchronized (SmscSimulator.this) {
+                submitted.add(new Submitted(id, submit.getDestAddress(), submit.getSourceAddr(), submit.getEsmClass(),
+                        submit.getDataCoding(), submit.getShortMessage()));
+                SmscSimulator.this.notifyAll();
+            }
+            if (receiptBeforeResponse) {
+                try {
+                    receipt(id, "DELIVRD", "000");
+                } catch (Exception e) {
+                    throw new ProcessRequestException("receipt failed", SMPPConstant.STAT_ESME_RSYSERR);
+                }
+            }
+            try {
+                return new SubmitSmResult(new MessageId(id), new OptionalParameter[0]);
+            } catch (Exception e) {
+                throw new ProcessRequestException("bad id", SMPPConstant.STAT_ESME_RSYSERR);
+            }
+        }
+
+        @Override
+        public DataSmResult onAcceptDataSm(DataSm dataSm, Session source) throws ProcessRequestException {
+            throw new ProcessRequestException("no", SMPPConstant.STAT_ESME_RINVCMDID);
+        }
+
+        @Override
+        public SubmitMultiResult onAcceptSubmitMulti(SubmitMulti s, SMPPServerSession source) throws ProcessRequestException {
+            throw new ProcessRequestException("no", SMPPConstant.STAT_ESME_RINVCMDID);
+        }
+
+        @Override
+        public QuerySmResult onAcceptQuerySm(QuerySm q, SMPPServerSession source) throws ProcessRequestException {
+            throw new ProcessRequestException("no", SMPPConstant.STAT_ESME_RINVCMDID);
+        }
+
+        @Override
+        public void onAcceptReplaceSm(ReplaceSm r, SMPPServerSession source) throws ProcessRequestException {
+            throw new ProcessRequestException("no", SMPPConstant.STAT_ESME_RINVCMDID);
+        }
+
+        @Override
+        public void onAcceptCancelSm(CancelSm c, SMPPServerSession source) throws ProcessRequestException {
+            throw new ProcessRequestException("no", SMPPConstant.STAT_ESME_RINVCMDID);
+        }
+
+        @Override
+        public BroadcastSmResult onAcceptBroadcastSm(BroadcastSm b, SMPPServerSession source) throws ProcessRequestException {
+            throw new ProcessRequestException("no", SMPPConstant.STAT_ESME_RINVCMDID);
+        }
+
+        @Override
+        public void onAcceptCancelBroadcastSm(CancelBroadcastSm c, SMPPServerSession source) throws ProcessRequestException {
+            throw new ProcessRequestException("no", SMPPConstant.STAT_ESME_RINVCMDID);
+        }
+
+        @Override
+        public QueryBroadcastSmResult onAcceptQueryBroadcastSm(QueryBroadcastSm q, SMPPServerSession source) throws ProcessRequestException {
+            throw new ProcessRequestException("no", SMPPConstant.STAT_ESME_RINVCMDID);
+        }
+    }
+}
