@@ -48,6 +48,7 @@ public final class ApiRouter {
         new NumberRoutes(s.numbers()).mount(router, s.auth());
         new DeviceRoutes(s.devices()).mount(router, s.auth());
         new LinkRoutes(s.links(), linkId -> LinkWaitRoute.approved(vertx, linkId)).mount(router, s.auth());
+        new PreviewRoutes(s.numbers()).mount(router, s.auth());
         new MessageRoutes(s.messages()).mount(router, s.auth());
         new ConversationRoutes(s.queries(), s.messages(), s.typing()).mount(router, s.auth());
         new SyncRoutes(s.syncLog()).mount(router, s.auth());

@@ -50,6 +50,10 @@ public final class NumberService {
         });
     }
 
+    public Future<Boolean> isServed(String number) {
+        return db.pool().preparedQuery("SELECT 1 FROM numbers WHERE number = $1").execute(Tuple.of(number)).map(rows -> rows.size() == 1);
+    }
+
     public Future<List<ServedNumber>> list() {
         return db.pool().query("""
                 SELECT n.number, n.label, n.created_at,
