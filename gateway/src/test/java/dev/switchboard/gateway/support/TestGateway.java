@@ -82,6 +82,11 @@ public final class TestGateway implements AutoCloseable, BeforeAllCallback, Afte
 
     public URI uri() { return uri; }
 
+    /** Another database on the same server (e.g. {@code postgres}), for tests that administer the gateway's one. */
+    public String jdbcUrlOf(String database) {
+        return jdbcUrl.substring(0, jdbcUrl.lastIndexOf('/') + 1) + database;
+    }
+
     /** The gateway's own database, for tests that hold locks or inspect rows directly. */
     public java.sql.Connection jdbc() throws java.sql.SQLException {
         return java.sql.DriverManager.getConnection(jdbcUrl, "postgres", "");
