@@ -113,15 +113,15 @@ public final class Gateway implements AutoCloseable {
             LinkService links = new LinkService(db, ids, policy, clock);
             MediaFiles mediaFiles = new MediaFiles(vertx, config.media().dir());
             await(mediaFiles.init());
+            smpp = SmppWiring.start(config, vertx, db, ids, clock);
             ApiRouter.Services services = new ApiRouter.Services(pool, new NumberService(db, ids, policy), devices,
                     links, new MessageService(db, ids), new ConversationQueries(pool), syncLog,
                     new MediaRepository(db), mediaFiles, new TypingNotices(vertx.eventBus()),
-                    new Authenticator(devices, adminToken), ids, openApi(), policy.linkTtl());
+                    new Authenticator(devices, adminToken), ids, openApi(), policy.linkTtl(), smpp.directSms());
 
             HttpApiVerticle http = new HttpApiVerticle(v -> ApiRouter.build(v, services, config.http().maxBodyBytes(),
                     config.media().maxBytes()), config.http().host(), config.http().port());
             String deploymentId = await(vertx.deployVerticle(http));
-            smpp = SmppWiring.start(config, vertx, db, ids, clock);
             int port = http.actualPort();
             Files.writeString(dataDir.resolve("http.port"), port + "\n");
             LOG.info("Switchboard listening on http://{}:{}", config.http().host(), port);

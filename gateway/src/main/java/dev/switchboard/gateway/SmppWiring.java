@@ -1,5 +1,6 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.carrier.smpp.client.DirectSms;
 import dev.switchboard.carrier.smpp.client.SmppCarrier;
 import dev.switchboard.carrier.smpp.client.SmppOutboxWorker;
 import dev.switchboard.carrier.smpp.server.SmppServer;
@@ -45,6 +46,11 @@ final class SmppWiring implements AutoCloseable {
             worker.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         }
         return new SmppWiring(server, carriers, worker);
+    }
+
+    /** System SMS (enrollment codes) through the same carrier routes as conversation messages. */
+    DirectSms directSms() {
+        return new DirectSms(carriers);
     }
 
     OptionalInt serverPort() {

@@ -25,7 +25,7 @@ public final class ApiRouter {
     public record Services(Pool pool, NumberService numbers, DeviceService devices, LinkService links, MessageService messages,
                            ConversationQueries queries, SyncLog syncLog, MediaRepository media, MediaFiles mediaFiles,
                            TypingNotices typing, Authenticator auth, Ids ids, Buffer openApi,
-                           java.time.Duration linkTtl) {}
+                           java.time.Duration linkTtl, dev.switchboard.carrier.smpp.client.DirectSms directSms) {}
 
     private ApiRouter() {}
 
@@ -46,6 +46,7 @@ public final class ApiRouter {
         new MediaRoutes(s.media(), s.mediaFiles(), s.ids(), maxMediaBytes).mount(router, s.auth());
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         new NumberRoutes(s.numbers()).mount(router, s.auth());
+        new VerificationRoutes(s.numbers(), s.directSms(), s.ids()).mount(router);
         new DeviceRoutes(s.devices()).mount(router, s.auth());
         new LinkRoutes(s.links(), linkId -> LinkWaitRoute.approved(vertx, linkId)).mount(router, s.auth());
         new PreviewRoutes(s.numbers()).mount(router, s.auth());

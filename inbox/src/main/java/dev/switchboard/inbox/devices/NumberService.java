@@ -50,6 +50,31 @@ public final class NumberService {
         });
     }
 
+    /**
+     * Issues a fresh enrollment code for a served number, to be sent to it by SMS; the code then works
+     * like an admin-issued one (and burns after the same number of misses). Empty when the number is
+     * not served. Fails with 429 when a code went out less than {@code minInterval} ago.
+     */
+    public Future<java.util.Optional<Instant>> issueVerification(String number, String code, java.time.Duration ttl,
+                                                                java.time.Duration minInterval) {
+        PhoneNumber.require("number", number);
+        return db.inTransaction(tx -> tx.query("""
+                UPDATE numbers SET enrollment_code_hash = $2, enrollment_expires_at = $3, enrollment_attempts = 0,
+                    verification_sent_at = $4
+                WHERE number = $1 AND (verification_sent_at IS NULL OR verification_sent_at <= $5)
+                RETURNING number""", Tuple.of(number, io.vertx.core.buffer.Buffer.buffer(Hashes.sha256(code)),
+                        Times.db(tx.now().plus(ttl)), Times.db(tx.now()), Times.db(tx.now().minus(minInterval))))
+                .compose(updated -> {
+                    if (updated.size() == 1) {
+                        return Future.succeededFuture(java.util.Optional.of(tx.now().plus(ttl)));
+                    }
+                    return tx.query("SELECT 1 FROM numbers WHERE number = $1", Tuple.of(number)).compose(exists -> exists.size() == 0
+                            ? Future.succeededFuture(java.util.Optional.<Instant>empty())
+                            : Future.failedFuture(new dev.switchboard.inbox.InboxException(dev.switchboard.inbox.InboxException.Kind.TOO_MANY_REQUESTS,
+                                    "too_many_requests", "a code was sent a moment ago; wait before asking again")));
+                }));
+    }
+
     public Future<Boolean> isServed(String number) {
         return db.pool().preparedQuery("SELECT 1 FROM numbers WHERE number = $1").execute(Tuple.of(number)).map(rows -> rows.size() == 1);
     }

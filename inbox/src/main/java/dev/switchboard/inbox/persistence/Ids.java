@@ -22,6 +22,11 @@ public final class Ids {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    /** The code an enrollment SMS carries: six digits. */
+    public String smsCode() {
+        return String.format("%06d", random.nextInt(1_000_000));
+    }
+
     /** A short code a person types: eight digits. */
     public String enrollmentCode() {
         return String.format("%08d", random.nextInt(100_000_000));

@@ -121,7 +121,10 @@ public final class SmppCarrier implements AutoCloseable {
                 tlvs.add(new OptionalParameter.Message_payload(shortMessage));
                 shortMessage = new byte[0];
             }
-            return session.submitShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, digits(request.from()),
+            boolean international = request.from().startsWith("+");
+            // An alphanumeric sender (a system message) goes as TON 5 / NPI 0, exactly as written.
+            return session.submitShortMessage("", international ? TypeOfNumber.INTERNATIONAL : TypeOfNumber.ALPHANUMERIC,
+                    international ? NumberingPlanIndicator.ISDN : NumberingPlanIndicator.UNKNOWN, digits(request.from()),
                     TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, digits(request.to()),
                     new ESMClass(segment.udhi() ? 0x40 : 0), (byte) 0, (byte) 0, null, null,
                     new RegisteredDelivery(SMSCDeliveryReceipt.SUCCESS_FAILURE), (byte) 0, DataCodings.newInstance(request.dataCoding()),
