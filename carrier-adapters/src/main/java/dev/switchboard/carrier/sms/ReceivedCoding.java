@@ -22,8 +22,13 @@ public record ReceivedCoding(int dataCoding, SmsEncoding encoding, OptionalInt m
         }
     }
 
-    /** Decodes a payload (or the concatenated payloads of a complete set) in this encoding. */
+    /**
+     * Decodes a payload (or the concatenated payloads of a complete set) in this encoding. A NUL
+     * (a 0x00 octet read as IA5 or Latin-1 — often a GSM '@' from a peer that mislabels its coding)
+     * becomes U+FFFD: no text store takes NUL, and refusing the message would only make the peer
+     * resend it forever.
+     */
     public String decode(byte[] payload) {
-        return encoding.decode(payload);
+        return encoding.decode(payload).replace('\u0000', '\uFFFD');
     }
 }

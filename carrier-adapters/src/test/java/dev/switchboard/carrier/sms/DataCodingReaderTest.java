@@ -28,21 +28,21 @@ class DataCodingReaderTest {
     @Test
     void dataCodingZeroAsLatin1ReadsIso88591() {
         DataCodingReader reader = new DataCodingReader(DataCoding0.LATIN1);
-        assertEquals("\u0000$_è", reader.decode(0, AMBIGUOUS));
+        assertEquals("\uFFFD$_è", reader.decode(0, AMBIGUOUS), "NUL is never passed on");
         assertEquals(SmsEncoding.LATIN1, reader.resolve(0).encoding());
     }
 
     @Test
     void dataCodingZeroAsAsciiReadsSevenBitAsciiAndReplacesTheRest() {
         DataCodingReader reader = new DataCodingReader(DataCoding0.ASCII);
-        assertEquals("\u0000$_\uFFFD", reader.decode(0, AMBIGUOUS));
+        assertEquals("\uFFFD$_\uFFFD", reader.decode(0, AMBIGUOUS));
         assertEquals(SmsEncoding.ASCII, reader.resolve(0).encoding());
     }
 
     @Test
     void dataCodingOneIsIa5UnlessTheCarrierIsAnNpmSmppPeer() {
         byte[] npmGsm = Gsm7Codec.encodeUnpacked("@home $5 è");
-        assertEquals("\u0000home \u00025 \u0004", new DataCodingReader(DataCoding0.GSM7).decode(1, npmGsm));
+        assertEquals("\uFFFDhome \u00025 \u0004", new DataCodingReader(DataCoding0.GSM7).decode(1, npmGsm));
         assertEquals("@home $5 è", new DataCodingReader(DataCoding0.GSM7, DataCoding1.GSM7).decode(1, npmGsm));
         assertEquals("@home $5", new DataCodingReader(DataCoding0.LATIN1, DataCoding1.IA5)
                 .decode(1, "@home $5".getBytes(StandardCharsets.US_ASCII)));
@@ -127,5 +127,13 @@ class DataCodingReaderTest {
         DataCodingReader reader = new DataCodingReader(DataCoding0.GSM7);
         assertThrows(UnsupportedDataCodingException.class, () -> reader.resolve(256));
         assertThrows(UnsupportedDataCodingException.class, () -> reader.resolve(-129));
+    }
+
+    @org.junit.jupiter.api.Test
+    void nulOctetNeverBecomesANulCharacter() {
+        DataCodingReader reader = new DataCodingReader(DataCoding0.GSM7);
+        org.junit.jupiter.api.Assertions.assertEquals("a\uFFFDb", reader.decode(1, new byte[] {'a', 0x00, 'b'}));
+        org.junit.jupiter.api.Assertions.assertEquals("a\uFFFDb", reader.decode(3, new byte[] {'a', 0x00, 'b'}));
+        org.junit.jupiter.api.Assertions.assertEquals("a@b", reader.decode(0, new byte[] {'a', 0x00, 'b'}), "GSM 0x00 is '@'");
     }
 }
