@@ -168,6 +168,11 @@ public final class Gateway implements AutoCloseable {
 
     public java.util.List<String> operations() { return http.operations(); }
 
+    /** The store that reassembles long inbound SMS; its {@code sweep()} is what the periodic timer runs. */
+    public dev.switchboard.inbox.messages.FragmentStore smsFragments() {
+        return smpp.fragments();
+    }
+
     /** The SMPP server's port, when it runs. */
     public java.util.OptionalInt smppPort() {
         return smpp.serverPort();

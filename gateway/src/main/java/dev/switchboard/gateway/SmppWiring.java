@@ -1,5 +1,7 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.carrier.smpp.SegmentJoiner;
+import dev.switchboard.carrier.smpp.SmppInbound;
 import dev.switchboard.carrier.smpp.client.DirectSms;
 import dev.switchboard.carrier.smpp.client.SmppCarrier;
 import dev.switchboard.carrier.smpp.client.SmppOutboxWorker;
@@ -8,44 +10,97 @@ import dev.switchboard.carrier.sms.DataCoding0;
 import dev.switchboard.carrier.sms.DataCodingReader;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.inbox.messages.DeliveryTracker;
+import dev.switchboard.inbox.messages.FragmentStore;
 import dev.switchboard.inbox.messages.InboundService;
 import dev.switchboard.inbox.messages.OutboxStore;
 import dev.switchboard.inbox.persistence.Ids;
 import dev.switchboard.inbox.persistence.Transactor;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The SMPP side of the graph: the server carriers bind to, the carriers we bind to, and the outbox worker. */
+/**
+ * The SMPP side of the graph: the server carriers bind to, the carriers we bind to, the outbox
+ * worker, and the store that reassembles long inbound SMS with its timeout sweep.
+ */
 final class SmppWiring implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SmppWiring.class);
+    /** The sweep looks for overdue sets this often, or every timeout when that is shorter. */
+    private static final Duration MAX_SWEEP_INTERVAL = Duration.ofMinutes(1);
+
+    private final Vertx vertx;
     private final SmppServer server;
     private final List<SmppCarrier> carriers;
     private final SmppOutboxWorker worker;
+    private final FragmentStore fragments;
+    private final long sweepTimer;
 
-    private SmppWiring(SmppServer server, List<SmppCarrier> carriers, SmppOutboxWorker worker) {
+    private SmppWiring(Vertx vertx, SmppServer server, List<SmppCarrier> carriers, SmppOutboxWorker worker,
+                       FragmentStore fragments, long sweepTimer) {
+        this.vertx = vertx;
         this.server = server;
         this.carriers = carriers;
         this.worker = worker;
+        this.fragments = fragments;
+        this.sweepTimer = sweepTimer;
     }
 
     static SmppWiring start(GatewayConfig config, Vertx vertx, Transactor db, Ids ids, Clock clock) throws Exception {
         InboundService inbound = new InboundService(db, ids);
         DeliveryTracker tracker = new DeliveryTracker(db);
+        FragmentStore fragments = new FragmentStore(db, inbound, clock, config.smpp().reassemblyTimeout(), new SegmentJoiner());
+        SmppInbound smppInbound = new SmppInbound(inbound, fragments);
+        // Runs whether or not SMPP is configured now: sets kept before a restart are delivered all the same.
+        long sweepTimer = vertx.setPeriodic(sweepInterval(fragments.timeout()).toMillis(), sweeper(fragments));
         SmppServer server = null;
-        if (config.smppServer().enabled()) {
-            server = new SmppServer(config.smppServer(), inbound, new DataCodingReader(DataCoding0.GSM7));
-            server.start();
-        }
-        List<SmppCarrier> carriers = config.smppCarriers().stream().map(c -> new SmppCarrier(vertx, c, tracker, inbound)).toList();
-        carriers.forEach(SmppCarrier::start);
+        List<SmppCarrier> carriers = List.of();
         SmppOutboxWorker worker = null;
-        if (!carriers.isEmpty()) {
-            worker = new SmppOutboxWorker(vertx, new OutboxStore(db, clock), tracker, carriers);
-            worker.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        try {
+            if (config.smppServer().enabled()) {
+                server = new SmppServer(config.smppServer(), smppInbound, new DataCodingReader(DataCoding0.GSM7));
+                server.start();
+            }
+            carriers = config.smppCarriers().stream().map(c -> new SmppCarrier(vertx, c, tracker, smppInbound)).toList();
+            carriers.forEach(SmppCarrier::start);
+            if (!carriers.isEmpty()) {
+                worker = new SmppOutboxWorker(vertx, new OutboxStore(db, clock), tracker, carriers);
+                worker.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            new SmppWiring(vertx, server, carriers, worker, fragments, sweepTimer).close();
+            throw e;
         }
-        return new SmppWiring(server, carriers, worker);
+        return new SmppWiring(vertx, server, carriers, worker, fragments, sweepTimer);
+    }
+
+    static Duration sweepInterval(Duration timeout) {
+        return timeout.compareTo(MAX_SWEEP_INTERVAL) < 0 ? timeout : MAX_SWEEP_INTERVAL;
+    }
+
+    /** One sweep at a time: a slow one (a database that hangs) is not piled on by the next tick. */
+    private static Handler<Long> sweeper(FragmentStore fragments) {
+        AtomicBoolean running = new AtomicBoolean();
+        return id -> {
+            if (!running.compareAndSet(false, true)) {
+                return;
+            }
+            fragments.sweep()
+                    .onSuccess(delivered -> {
+                        if (!delivered.isEmpty()) {
+                            LOG.info("delivered {} incomplete long SMS after the reassembly timeout, with gap markers",
+                                    delivered.size());
+                        }
+                    })
+                    .onFailure(e -> LOG.warn("reassembly timeout sweep failed; retrying on the next tick: {}", e.toString()))
+                    .onComplete(ar -> running.set(false));
+        };
     }
 
     /** System SMS (enrollment codes) through the same carrier routes as conversation messages. */
@@ -53,13 +108,19 @@ final class SmppWiring implements AutoCloseable {
         return new DirectSms(carriers);
     }
 
+    /** The store of inbound segments; tests call its {@code sweep()} after moving the clock. */
+    FragmentStore fragments() {
+        return fragments;
+    }
+
     OptionalInt serverPort() {
         return server == null ? OptionalInt.empty() : OptionalInt.of(server.port());
     }
 
-    /** Stops taking new work: the outbox worker first, then the binds and the server. */
+    /** Stops taking new work: the sweep and the outbox worker first, then the binds and the server. */
     @Override
     public void close() {
+        vertx.cancelTimer(sweepTimer);
         if (worker != null) {
             worker.close();
         }

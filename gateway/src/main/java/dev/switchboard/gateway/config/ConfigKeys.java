@@ -38,10 +38,14 @@ public final class ConfigKeys {
     /** The carriers' SMSCs Switchboard binds to; from the environment it is given as JSON. */
     public static final Key SMPP_CARRIERS = Key.list("smpp.carriers");
 
+    /** How long the segments of a long inbound SMS wait for the missing ones before it is delivered with gap markers. */
+    public static final Key SMPP_REASSEMBLY_TIMEOUT_SECONDS = Key.integer("smpp.reassemblyTimeoutSeconds", 600, 1, 7 * 86_400);
+
     public static final List<Key> ALL = List.of(HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY_BYTES, ADMIN_TOKEN,
             DEVICES_MAX_COMPANIONS, DEVICES_PRIMARY_CHECKIN_DAYS, DEVICES_LINK_TTL_SECONDS, DEVICES_ENROLLMENT_TTL_HOURS,
             DEVICES_CHECKIN_SWEEP_MINUTES, MEDIA_DIR, MEDIA_MAX_BYTES, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD,
-            DATABASE_POOL_SIZE, DATABASE_EMBEDDED_DATA_DIR, DATABASE_EMBEDDED_PORT, SMPP_SERVER_PORT, SMPP_SERVER_ACCOUNTS, SMPP_CARRIERS);
+            DATABASE_POOL_SIZE, DATABASE_EMBEDDED_DATA_DIR, DATABASE_EMBEDDED_PORT, SMPP_SERVER_PORT, SMPP_SERVER_ACCOUNTS, SMPP_CARRIERS,
+            SMPP_REASSEMBLY_TIMEOUT_SECONDS);
 
     private ConfigKeys() {}
 

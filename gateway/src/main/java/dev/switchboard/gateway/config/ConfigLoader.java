@@ -65,7 +65,8 @@ public final class ConfigLoader {
                         new GatewayConfig.Embedded(dataDir, v.integer(ConfigKeys.DATABASE_EMBEDDED_PORT))),
                 new SmppServerSettings(v.integer(ConfigKeys.SMPP_SERVER_PORT),
                         SmppAccountsReader.read(ConfigKeys.SMPP_SERVER_ACCOUNTS.name(), list(ConfigKeys.SMPP_SERVER_ACCOUNTS, lists))),
-                SmppCarriersReader.read(ConfigKeys.SMPP_CARRIERS.name(), list(ConfigKeys.SMPP_CARRIERS, lists)));
+                SmppCarriersReader.read(ConfigKeys.SMPP_CARRIERS.name(), list(ConfigKeys.SMPP_CARRIERS, lists)),
+                new GatewayConfig.Smpp(v.integer(ConfigKeys.SMPP_REASSEMBLY_TIMEOUT_SECONDS)));
     }
 
     /** A list key: the environment's JSON wins over the file's list. */

@@ -6,7 +6,8 @@ import java.util.Optional;
 /** The gateway's validated configuration. */
 public record GatewayConfig(Http http, Admin admin, Devices devices, Media media, Database database,
                             dev.switchboard.carrier.smpp.server.SmppServerSettings smppServer,
-                            java.util.List<dev.switchboard.carrier.smpp.client.SmppCarrierSettings> smppCarriers) {
+                            java.util.List<dev.switchboard.carrier.smpp.client.SmppCarrierSettings> smppCarriers,
+                            Smpp smpp) {
 
     public record Http(String host, int port, int maxBodyBytes) {}
 
@@ -22,6 +23,14 @@ public record GatewayConfig(Http http, Admin admin, Devices devices, Media media
     public record Database(Optional<String> url, String user, Optional<Secret> password, int poolSize, Embedded embedded) {}
 
     public record Embedded(Path dataDir, int port) {}
+
+    /** What both SMPP roles share. */
+    public record Smpp(int reassemblyTimeoutSeconds) {
+        /** How long an incomplete long SMS waits, from its first segment, before it is delivered with gap markers. */
+        public java.time.Duration reassemblyTimeout() {
+            return java.time.Duration.ofSeconds(reassemblyTimeoutSeconds);
+        }
+    }
 
     /** Where the gateway keeps its own files (generated admin token, chosen port) whatever the database. */
     public Path dataDir() { return database.embedded().dataDir(); }

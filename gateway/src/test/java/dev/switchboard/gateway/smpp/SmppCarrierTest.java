@@ -1,17 +1,36 @@
 package dev.switchboard.gateway.smpp;
 
+import static dev.switchboard.gateway.smpp.LongSms.concat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.carrier.smpp.SmppInbound;
+import dev.switchboard.carrier.sms.ConcatMode;
+import dev.switchboard.carrier.sms.Segmenter;
+import dev.switchboard.carrier.sms.SmsEncoding;
+import dev.switchboard.carrier.sms.SmsPlan;
+import dev.switchboard.carrier.sms.SmsSegment;
+import dev.switchboard.client.CursorStore;
 import dev.switchboard.client.SentMessage;
+import dev.switchboard.client.SyncEvent;
+import dev.switchboard.client.SyncStream;
 import dev.switchboard.gateway.support.Device;
+import dev.switchboard.gateway.support.EventRecorder;
 import dev.switchboard.gateway.support.Eventually;
 import dev.switchboard.gateway.support.TestGateway;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.jsmpp.SMPPConstant;
+import org.jsmpp.bean.OptionalParameter;
+import org.jsmpp.bean.OptionalParameters;
+import org.jsmpp.extra.NegativeResponseException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,5 +170,136 @@ class SmppCarrierTest {
         smsc.awaitBound(WAIT);
         awaitStatus(sent, "sent");
         assertEquals(1, smsc.submitted().size() - before);
+    }
+
+    // --- long mobile-originated messages: UDH, SAR, message_payload -------------------------------
+
+    private static final String TO = SERVED.substring(1);
+
+    private static byte[] gsm7(String text) {
+        return SmsEncoding.GSM7.encode(text);
+    }
+
+    @Test
+    void udh8SetOutOfOrderWithADuplicateBecomesOneMessageAndOneEvent() throws Exception {
+        smsc.awaitBound(WAIT);
+        String from = "+447700900301";
+        byte[] part1 = concat(LongSms.udh8(0x11, 3, 1), gsm7("Sono arrivato a Milano, "));
+        byte[] part2 = concat(LongSms.udh8(0x11, 3, 2), gsm7("c'è il sole e fa caldo: "));
+        byte[] part3 = concat(LongSms.udh8(0x11, 3, 3), gsm7("ci sentiamo più tardi {ok}?"));
+        EventRecorder events = new EventRecorder();
+        try (SyncStream stream = device.client().stream(CursorStore.inMemory(0), events)) {
+            smsc.deliverRaw(from.substring(1), TO, 0x40, (byte) 0, part2);
+            smsc.deliverRaw(from.substring(1), TO, 0x40, (byte) 0, part3);
+            // The SMSC did not see our deliver_sm_resp and sends part 2 again: ESME_ROK, nothing more.
+            smsc.deliverRaw(from.substring(1), TO, 0x40, (byte) 0, part2);
+            assertTrue(LongSms.created(device, from).isEmpty(), "nothing before the set is complete");
+            assertEquals(2, LongSms.keptSegments(gw, from));
+            smsc.deliverRaw(from.substring(1), TO, 0x40, (byte) 0, part1);
+            // And once more after the set was delivered.
+            smsc.deliverRaw(from.substring(1), TO, 0x40, (byte) 0, part2);
+
+            List<SyncEvent> created = LongSms.created(device, from);
+            assertEquals(1, created.size(), "one message.created for the whole set");
+            assertEquals("Sono arrivato a Milano, c'è il sole e fa caldo: ci sentiamo più tardi {ok}?",
+                    created.get(0).data().get("text").asText());
+            Predicate<SyncEvent> mine = e -> e.type().equals("message.created") && e.data().get("from").asText().equals(from);
+            events.await("the message on the device", WAIT, r -> r.count(mine) == 1);
+        }
+        assertEquals(0, LongSms.keptSegments(gw, from), "neither the set nor the late repeat is left waiting");
+        assertEquals(1, device.client().allMessages(device.client().conversationWith(from).orElseThrow().get("id").asText()).size());
+    }
+
+    @Test
+    void udh16SetWithAnEscapeSplitAcrossSegmentsArrivesWhole() throws Exception {
+        smsc.awaitBound(WAIT);
+        String from = "+447700900302";
+        // The SMSC cut the euro sign's escape sequence: 0x1B ends part 1, 0x65 starts part 2.
+        smsc.deliverRaw(from.substring(1), TO, 0x40, (byte) 0, concat(LongSms.udh16(0x0102, 2, 2), new byte[] {0x65}, gsm7(" al mese.")));
+        smsc.deliverRaw(from.substring(1), TO, 0x40, (byte) 0, concat(LongSms.udh16(0x0102, 2, 1), gsm7("L'affitto è 900"), new byte[] {0x1B}));
+        List<SyncEvent> created = LongSms.created(device, from);
+        assertEquals(1, created.size());
+        assertEquals("L'affitto è 900€ al mese.", created.get(0).data().get("text").asText());
+    }
+
+    @Test
+    void sarSetArrivesAsOneMessage() throws Exception {
+        smsc.awaitBound(WAIT);
+        String from = "+447700900303";
+        String[] parts = {"Uno, ", "due, ", "tre: stella!"};
+        for (int seq : new int[] {3, 1, 3, 2}) {
+            smsc.mobileOriginatedSar(from.substring(1), TO, 0xFFFF, 3, seq, parts[seq - 1].getBytes(StandardCharsets.UTF_16BE), (byte) 8);
+        }
+        List<SyncEvent> created = LongSms.created(device, from);
+        assertEquals(1, created.size());
+        assertEquals("Uno, due, tre: stella!", created.get(0).data().get("text").asText());
+    }
+
+    @Test
+    void wholeLongMessageInMessagePayloadArrivesWhenShortMessageIsEmpty() throws Exception {
+        smsc.awaitBound(WAIT);
+        String from = "+447700900304";
+        String text = "Tutto in un solo deliver_sm, nel message_payload: città, perché, più. ".repeat(5);
+        smsc.deliverRaw(from.substring(1), TO, 0, (byte) 0, new byte[0], new OptionalParameter.Message_payload(gsm7(text)));
+        List<SyncEvent> created = LongSms.created(device, from);
+        assertEquals(1, created.size());
+        assertEquals(text, created.get(0).data().get("text").asText());
+        assertTrue(text.length() > 160, "longer than one SMS");
+    }
+
+    @Test
+    void incompleteSetIsDeliveredWithGapMarkersAfterTheTimeout() throws Exception {
+        smsc.awaitBound(WAIT);
+        String from = "+447700900305";
+        smsc.deliverRaw(from.substring(1), TO, 0x40, (byte) 0, concat(LongSms.udh8(0x77, 4, 2), gsm7("seconda")));
+        smsc.deliverRaw(from.substring(1), TO, 0x40, (byte) 0, concat(LongSms.udh8(0x77, 4, 4), gsm7("quarta")));
+        await(gw.gateway().smsFragments().sweep());
+        assertTrue(LongSms.created(device, from).isEmpty(), "waiting for the missing parts");
+
+        gw.clock.advance(Duration.ofSeconds(601));
+        await(gw.gateway().smsFragments().sweep());
+        List<SyncEvent> created = LongSms.created(device, from);
+        assertEquals(1, created.size());
+        assertEquals("[…missing part 1 of 4…]seconda[…missing part 3 of 4…]quarta", created.get(0).data().get("text").asText());
+        assertEquals(0, LongSms.keptSegments(gw, from));
+    }
+
+    @Test
+    void malformedUserDataHeaderIsRefusedAndNothingIsStored() throws Exception {
+        smsc.awaitBound(WAIT);
+        String from = "+447700900306";
+        for (byte[] bad : LongSms.MALFORMED_HEADERS) {
+            NegativeResponseException e = assertThrows(NegativeResponseException.class,
+                    () -> smsc.deliverRaw(from.substring(1), TO, 0x40, (byte) 0, bad), () -> Arrays.toString(bad));
+            assertEquals(SMPPConstant.STAT_ESME_RINVESMCLASS, e.getCommandStatus(), Arrays.toString(bad));
+        }
+        NegativeResponseException missing = assertThrows(NegativeResponseException.class,
+                () -> smsc.deliverRaw(from.substring(1), TO, 0, (byte) 0, gsm7("x"), OptionalParameters.newSarSegmentSeqnum(1)));
+        assertEquals(SmppInbound.STAT_ESME_RMISSINGOPTPARAM, missing.getCommandStatus());
+        // The bind survives: the same SMSC delivers a good message right after.
+        smsc.deliverRaw(from.substring(1), TO, 0x40, (byte) 0, concat(LongSms.udh8(3, 1, 1), gsm7("ok")));
+        assertEquals(0, LongSms.keptSegments(gw, from));
+        List<SyncEvent> created = LongSms.created(device, from);
+        assertEquals(1, created.size(), "only the good one was stored");
+        assertEquals("ok", created.get(0).data().get("text").asText());
+    }
+
+    @Test
+    void longItalianAndEmojiTextCutBySegmenterArrivesUnchanged() throws Exception {
+        smsc.awaitBound(WAIT);
+        String from = "+447700900307";
+        SmsPlan plan = new Segmenter(ConcatMode.UDH16).plan(LongSms.ITALIAN_AND_EMOJI, 0x4242);
+        assertEquals(SmsEncoding.UCS2, plan.encoding());
+        assertTrue(plan.segments().size() > 10, "a long set: " + plan.segments().size());
+        for (SmsSegment segment : plan.segments()) {
+            smsc.deliverRaw(from.substring(1), TO, segment.udhi() ? 0x40 : 0, plan.dataCoding(), segment.shortMessage());
+        }
+        List<SyncEvent> created = LongSms.created(device, from);
+        assertEquals(1, created.size());
+        assertEquals(LongSms.ITALIAN_AND_EMOJI, created.get(0).data().get("text").asText());
+    }
+
+    private static <T> T await(io.vertx.core.Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 }

@@ -100,6 +100,45 @@ class SmppServerFaultTest {
     }
 
     @Test
+    void lastSegmentRefusedWhileTheDatabaseIsDownCompletesTheSetOnceWhenRetried() throws Exception {
+        SMPPSession session = bind();
+        try (Connection admin = gw.jdbc()) {
+            submitSegment(session, "447700900303", new byte[] {5, 0x00, 3, 0x3C, 2, 1}, "Prima metà, ");
+            String db = admin.getCatalog();
+            try (Connection superuser = java.sql.DriverManager.getConnection(gw.jdbcUrlOf("postgres"), "postgres", "");
+                 Statement s = superuser.createStatement()) {
+                s.execute("ALTER DATABASE " + db + " ALLOW_CONNECTIONS false");
+                s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db + "' AND pid <> pg_backend_pid()");
+                try {
+                    NegativeResponseException e = assertThrows(NegativeResponseException.class,
+                            () -> submitSegment(session, "447700900303", new byte[] {5, 0x00, 3, 0x3C, 2, 2}, "seconda metà."));
+                    assertEquals(SMPPConstant.STAT_ESME_RX_T_APPN, e.getCommandStatus(), "the peer is told to retry the segment later");
+                } finally {
+                    s.execute("ALTER DATABASE " + db + " ALLOW_CONNECTIONS true");
+                }
+            }
+            assertEquals(0, messagesFrom("+447700900303"), "the set is not complete without the refused segment");
+            // The peer retries both, as peers that lost track do: the set completes once.
+            submitSegment(session, "447700900303", new byte[] {5, 0x00, 3, 0x3C, 2, 2}, "seconda metà.");
+            submitSegment(session, "447700900303", new byte[] {5, 0x00, 3, 0x3C, 2, 1}, "Prima metà, ");
+        } finally {
+            session.unbindAndClose();
+        }
+        assertEquals(1, messagesFrom("+447700900303"));
+        String conversation = device.client().conversationWith("+447700900303").orElseThrow().get("id").asText();
+        assertEquals("Prima metà, seconda metà.", device.client().allMessages(conversation).get(0).get("text").asText());
+    }
+
+    private static void submitSegment(SMPPSession session, String from, byte[] udh, String text) throws Exception {
+        byte[] payload = dev.switchboard.carrier.sms.SmsEncoding.GSM7.encode(text);
+        byte[] shortMessage = java.util.Arrays.copyOf(udh, udh.length + payload.length);
+        System.arraycopy(payload, 0, shortMessage, udh.length, payload.length);
+        session.submitShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, from,
+                TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, SERVED.substring(1), new ESMClass(0x40), (byte) 0, (byte) 1,
+                null, null, new RegisteredDelivery(0), (byte) 0, DataCodings.newInstance((byte) 0), (byte) 0, shortMessage);
+    }
+
+    @Test
     void unsupportedDataCodingIsRefusedAndTheSessionGoesOn() throws Exception {
         SMPPSession session = bind();
         try {

@@ -21,6 +21,7 @@ import org.jsmpp.bean.ESMClass;
 import org.jsmpp.bean.InterfaceVersion;
 import org.jsmpp.bean.NumberingPlanIndicator;
 import org.jsmpp.bean.OptionalParameter;
+import org.jsmpp.bean.OptionalParameters;
 import org.jsmpp.bean.QueryBroadcastSm;
 import org.jsmpp.bean.QuerySm;
 import org.jsmpp.bean.RegisteredDelivery;
@@ -146,12 +147,31 @@ final class SmscSimulator implements AutoCloseable {
         deliver(from, to, new ESMClass(), payload, dataCoding);
     }
 
-    private void deliver(String from, String to, ESMClass esm, byte[] payload, byte dataCoding) throws Exception {
+    /**
+     * A mobile-originated deliver_sm exactly as given: esm_class (0x40 when {@code shortMessage}
+     * starts with a user data header), data_coding, the raw bytes and any TLVs (SAR,
+     * message_payload). Returns when Switchboard answers ESME_ROK; a refusal throws
+     * {@link org.jsmpp.extra.NegativeResponseException} with its command_status.
+     */
+    void deliverRaw(String from, String to, int esmClass, byte dataCoding, byte[] shortMessage, OptionalParameter... tlvs)
+            throws Exception {
+        deliver(from, to, new ESMClass(esmClass), shortMessage, dataCoding, tlvs);
+    }
+
+    /** One segment of a long mobile-originated SMS numbered with the SAR TLVs instead of a UDH. */
+    void mobileOriginatedSar(String from, String to, int reference, int total, int seqnum, byte[] payload, byte dataCoding)
+            throws Exception {
+        deliverRaw(from, to, 0, dataCoding, payload, OptionalParameters.newSarMsgRefNum(reference),
+                OptionalParameters.newSarTotalSegments(total), OptionalParameters.newSarSegmentSeqnum(seqnum));
+    }
+
+    private void deliver(String from, String to, ESMClass esm, byte[] payload, byte dataCoding, OptionalParameter... tlvs)
+            throws Exception {
         SMPPServerSession session = sessions.stream().filter(s -> s.getSessionState().isReceivable()).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no receiver bind"));
         session.deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, from,
                 TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, to, esm, (byte) 0, (byte) 0, new RegisteredDelivery(0),
-                DataCodings.newInstance(dataCoding), payload);
+                DataCodings.newInstance(dataCoding), payload, tlvs);
     }
 
     /** Drops every bind as a crashing SMSC would; Switchboard must rebind by itself. */

@@ -8,6 +8,7 @@ import dev.switchboard.inbox.model.MessageStatus;
 import dev.switchboard.inbox.model.SyncEvent;
 import dev.switchboard.inbox.persistence.Ids;
 import dev.switchboard.inbox.persistence.Transactor;
+import dev.switchboard.inbox.persistence.Tx;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
 import java.util.Set;
@@ -38,13 +39,21 @@ public final class InboundService {
             if (served.isEmpty()) {
                 return Future.failedFuture(InboxException.notFound("number " + inbound.to()));
             }
-            return conversations.upsert(tx, inbound.to(), inbound.from(), inbound.channel()).compose(conversationId -> {
-                Message in = new Message(ids.next("msg"), conversationId, inbound.to(), Direction.IN, inbound.from(), inbound.to(),
-                        inbound.channel(), MessageStatus.DELIVERED, null, inbound.content(), false, tx.now(), tx.now());
-                return tx.query(MessageRows.INSERT_WITH_CARRIER_REF, MessageRows.insertArgs(in, null, inbound.carrierRef()))
-                        .compose(v -> tx.emit(inbound.to(), SyncEvent.MESSAGE_CREATED, MessageJson.toJson(in)))
-                        .map(in);
-            });
+            return insert(tx, inbound);
         }));
+    }
+
+    /**
+     * Stores the message in the number's inbox and appends {@code message.created}, inside a
+     * transaction that has already locked the number (see {@link Tx#lockNumbers}) and found it served.
+     */
+    Future<Message> insert(Tx tx, InboundMessage inbound) {
+        return conversations.upsert(tx, inbound.to(), inbound.from(), inbound.channel()).compose(conversationId -> {
+            Message in = new Message(ids.next("msg"), conversationId, inbound.to(), Direction.IN, inbound.from(), inbound.to(),
+                    inbound.channel(), MessageStatus.DELIVERED, null, inbound.content(), false, tx.now(), tx.now());
+            return tx.query(MessageRows.INSERT_WITH_CARRIER_REF, MessageRows.insertArgs(in, null, inbound.carrierRef()))
+                    .compose(v -> tx.emit(inbound.to(), SyncEvent.MESSAGE_CREATED, MessageJson.toJson(in)))
+                    .map(in);
+        });
     }
 }

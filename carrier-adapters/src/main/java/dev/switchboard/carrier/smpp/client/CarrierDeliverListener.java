@@ -5,14 +5,10 @@ import dev.switchboard.carrier.receipt.DeliveryReceiptParser;
 import dev.switchboard.carrier.receipt.ReceiptFields;
 import dev.switchboard.carrier.receipt.ReceiptIds;
 import dev.switchboard.carrier.smpp.SmppAddresses;
+import dev.switchboard.carrier.smpp.SmppInbound;
 import dev.switchboard.carrier.sms.DataCodingReader;
-import dev.switchboard.carrier.sms.UnsupportedDataCodingException;
 import dev.switchboard.inbox.InboxException;
 import dev.switchboard.inbox.messages.DeliveryTracker;
-import dev.switchboard.inbox.messages.InboundMessage;
-import dev.switchboard.inbox.messages.InboundService;
-import dev.switchboard.inbox.model.Channel;
-import dev.switchboard.inbox.model.MessageContent;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -32,20 +28,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a carrier's SMSC delivers on our binds: delivery receipts and mobile-originated SMS. Runs
- * on jsmpp's threads and blocks until the commit, so deliver_sm_resp means "stored".
+ * What a carrier's SMSC delivers on our binds: delivery receipts and mobile-originated SMS (whole,
+ * in message_payload, or segment by segment, which {@link SmppInbound} reassembles). Runs on
+ * jsmpp's threads and blocks until the commit, so deliver_sm_resp means "stored".
  */
 final class CarrierDeliverListener implements MessageReceiverListener {
     private static final Logger LOG = LoggerFactory.getLogger(CarrierDeliverListener.class);
-    private static final byte UDHI = 0x40;
 
     private final SmppCarrierSettings carrier;
     private final DeliveryTracker tracker;
-    private final InboundService inbound;
+    private final SmppInbound inbound;
     private final DataCodingReader coding;
     private final DeliveryReceiptParser receipts = new DeliveryReceiptParser();
 
-    CarrierDeliverListener(SmppCarrierSettings carrier, DeliveryTracker tracker, InboundService inbound) {
+    CarrierDeliverListener(SmppCarrierSettings carrier, DeliveryTracker tracker, SmppInbound inbound) {
         this.carrier = carrier;
         this.tracker = tracker;
         this.inbound = inbound;
@@ -86,18 +82,10 @@ final class CarrierDeliverListener implements MessageReceiverListener {
     }
 
     private void mobileOriginated(DeliverSm deliver) throws ProcessRequestException {
-        if ((deliver.getEsmClass() & UDHI) != 0) {
-            throw new ProcessRequestException("concatenated messages are not supported yet", SMPPConstant.STAT_ESME_RINVESMCLASS);
-        }
         String to = SmppAddresses.normalise(deliver.getDestAddrTon(), deliver.getDestAddress());
         String from = SmppAddresses.normalise(deliver.getSourceAddrTon(), deliver.getSourceAddr());
-        String text;
-        try {
-            text = coding.decode(deliver.getDataCoding() & 0xFF, deliver.getShortMessage() == null ? new byte[0] : deliver.getShortMessage());
-        } catch (UnsupportedDataCodingException e) {
-            throw new ProcessRequestException(e.getMessage(), SMPPConstant.STAT_ESME_RINVDCS);
-        }
-        await(inbound.receive(new InboundMessage(to, from, Channel.SMS, MessageContent.text(text), "smpp-carrier:" + carrier.id())));
+        String source = "smpp-carrier:" + carrier.id();
+        inbound.receive(deliver, source, to, from, coding, source);
     }
 
     private static <T> T await(Future<T> future) throws ProcessRequestException {

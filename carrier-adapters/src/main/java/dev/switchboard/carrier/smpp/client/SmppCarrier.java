@@ -1,10 +1,10 @@
 package dev.switchboard.carrier.smpp.client;
 
 import dev.switchboard.carrier.receipt.ReceiptIds;
+import dev.switchboard.carrier.smpp.SmppInbound;
 import dev.switchboard.carrier.sms.Segmenter;
 import dev.switchboard.carrier.sms.SmsSegment;
 import dev.switchboard.inbox.messages.DeliveryTracker;
-import dev.switchboard.inbox.messages.InboundService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -40,7 +40,7 @@ public final class SmppCarrier implements AutoCloseable {
     private final Pacer pacer;
     private final AtomicInteger next = new AtomicInteger();
 
-    public SmppCarrier(Vertx vertx, SmppCarrierSettings settings, DeliveryTracker tracker, InboundService inbound) {
+    public SmppCarrier(Vertx vertx, SmppCarrierSettings settings, DeliveryTracker tracker, SmppInbound inbound) {
         this.settings = settings;
         this.segmenter = new Segmenter(settings.concatMode());
         this.pacer = new Pacer(settings.throughput());

@@ -1,7 +1,7 @@
 package dev.switchboard.carrier.smpp.server;
 
 import dev.switchboard.carrier.sms.DataCodingReader;
-import dev.switchboard.inbox.messages.InboundService;
+import dev.switchboard.carrier.smpp.SmppInbound;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -43,7 +43,7 @@ public final class SmppServer implements AutoCloseable {
     private Thread acceptor;
     private volatile boolean running;
 
-    public SmppServer(SmppServerSettings settings, InboundService inbound, DataCodingReader decoder) {
+    public SmppServer(SmppServerSettings settings, SmppInbound inbound, DataCodingReader decoder) {
         this.settings = settings;
         this.accountsById = settings.accounts().stream().collect(Collectors.toMap(SmppAccount::systemId, Function.identity()));
         this.receiver = new SubmitSmReceiver(inbound, decoder);

@@ -1,20 +1,12 @@
 package dev.switchboard.carrier.smpp.server;
 
 import dev.switchboard.carrier.smpp.SmppAddresses;
+import dev.switchboard.carrier.smpp.SmppInbound;
 import dev.switchboard.carrier.sms.DataCodingReader;
-import dev.switchboard.carrier.sms.UnsupportedDataCodingException;
-import dev.switchboard.inbox.InboxException;
-import dev.switchboard.inbox.messages.InboundMessage;
-import dev.switchboard.inbox.messages.InboundService;
-import dev.switchboard.inbox.model.Channel;
-import dev.switchboard.inbox.model.MessageContent;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jsmpp.PDUStringException;
 import org.jsmpp.SMPPConstant;
 import org.jsmpp.bean.BroadcastSm;
@@ -38,25 +30,21 @@ import org.jsmpp.session.Session;
 import org.jsmpp.session.SubmitMultiResult;
 import org.jsmpp.session.SubmitSmResult;
 import org.jsmpp.util.MessageId;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Handles what bound accounts send. Runs on jsmpp's PDU threads, so it may block on the inbox's
- * future: the submit_sm_resp goes out when this method returns, which is after the commit.
+ * future: the submit_sm_resp goes out when this method returns, which is after the commit. Long
+ * messages arrive segment by segment ({@link SmppInbound} reassembles them); each segment gets a
+ * message id of its own, and a repeated segment gets the id of its first copy.
  */
 final class SubmitSmReceiver implements ServerMessageReceiverListener {
-    private static final Logger LOG = LoggerFactory.getLogger(SubmitSmReceiver.class);
-    private static final long COMMIT_TIMEOUT_SECONDS = 10;
-    private static final byte UDHI = 0x40;
-
-    private final InboundService inbound;
+    private final SmppInbound inbound;
     private final DataCodingReader decoder;
     private final Map<Session, SmppAccount> accounts = new ConcurrentHashMap<>();
     private final Map<String, Throughput> throughput = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
 
-    SubmitSmReceiver(InboundService inbound, DataCodingReader decoder) {
+    SubmitSmReceiver(SmppInbound inbound, DataCodingReader decoder) {
         this.inbound = inbound;
         this.decoder = decoder;
     }
@@ -87,51 +75,15 @@ final class SubmitSmReceiver implements ServerMessageReceiverListener {
         if (from.isEmpty()) {
             throw new ProcessRequestException("source address required", SMPPConstant.STAT_ESME_RINVSRCADR);
         }
-        if ((submit.getEsmClass() & UDHI) != 0) {
-            // Concatenated sets need durable reassembly, which is not built yet: refuse rather than store a fragment.
-            throw new ProcessRequestException("concatenated messages are not supported yet", SMPPConstant.STAT_ESME_RINVESMCLASS);
-        }
-        String text;
-        try {
-            text = decoder.decode(submit.getDataCoding() & 0xFF, payload(submit));
-        } catch (UnsupportedDataCodingException e) {
-            throw new ProcessRequestException(e.getMessage(), SMPPConstant.STAT_ESME_RINVDCS);
-        }
-        String messageId = newMessageId();
-        InboundMessage message = new InboundMessage(to, from, Channel.SMS, MessageContent.text(text),
-                "smpp:" + account.systemId() + ":" + messageId);
-        commit(message);
+        String source = "smpp:" + account.systemId();
+        String prefix = source + ":";
+        // A repeated segment is answered with the message id its first copy got.
+        String answered = inbound.receive(submit, source, to, from, decoder, prefix + newMessageId());
+        String messageId = answered.startsWith(prefix) ? answered.substring(prefix.length()) : newMessageId();
         try {
             return new SubmitSmResult(new MessageId(messageId), new OptionalParameter[0]);
         } catch (PDUStringException e) {
             throw new IllegalStateException("generated message id is not a valid C-octet string", e);
-        }
-    }
-
-    private static byte[] payload(SubmitSm submit) {
-        byte[] shortMessage = submit.getShortMessage();
-        if (shortMessage != null && shortMessage.length > 0) {
-            return shortMessage;
-        }
-        OptionalParameter p = submit.getOptionalParameter(OptionalParameter.Tag.MESSAGE_PAYLOAD);
-        return p instanceof OptionalParameter.OctetString os ? os.getValue() : new byte[0];
-    }
-
-    /** Blocks this jsmpp thread until the commit; any database trouble asks the peer to retry later. */
-    private void commit(InboundMessage message) throws ProcessRequestException {
-        try {
-            inbound.receive(message).toCompletionStage().toCompletableFuture().get(COMMIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof InboxException ie && ie.kind() == InboxException.Kind.NOT_FOUND) {
-                throw new ProcessRequestException("destination not served", SMPPConstant.STAT_ESME_RINVDSTADR);
-            }
-            LOG.warn("could not commit an inbound SMS; asking the peer to retry: {}", e.getCause().toString());
-            throw new ProcessRequestException("temporary failure, retry", SMPPConstant.STAT_ESME_RX_T_APPN);
-        } catch (TimeoutException e) {
-            throw new ProcessRequestException("temporary failure, retry", SMPPConstant.STAT_ESME_RX_T_APPN);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProcessRequestException("shutting down, retry", SMPPConstant.STAT_ESME_RX_T_APPN);
         }
     }
 
