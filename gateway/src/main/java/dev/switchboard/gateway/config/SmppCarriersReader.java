@@ -5,6 +5,7 @@ import dev.switchboard.carrier.receipt.IdBase;
 import dev.switchboard.carrier.smpp.client.SmppCarrierSettings;
 import dev.switchboard.carrier.sms.ConcatMode;
 import dev.switchboard.carrier.sms.DataCoding0;
+import dev.switchboard.carrier.sms.DataCoding1;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -15,7 +16,7 @@ import java.util.Set;
 /** Reads {@code smpp.carriers}: the SMSCs Switchboard binds to, with a default for every field but the address and credentials. */
 final class SmppCarriersReader {
     private static final Set<String> FIELDS = Set.of("id", "host", "port", "systemId", "password", "systemType", "bindType", "binds",
-            "window", "throughput", "dataCoding0", "receiptIdBase", "concatenation", "enquireLinkSeconds", "prefixes");
+            "window", "throughput", "dataCoding0", "dataCoding1", "receiptIdBase", "concatenation", "enquireLinkSeconds", "prefixes");
 
     private SmppCarriersReader() {}
 
@@ -43,7 +44,8 @@ final class SmppCarriersReader {
             carriers.add(new SmppCarrierSettings(id, e.text("host", null), e.integer("port", null, 1, 65_535),
                     e.text("systemId", null), e.text("password", null), e.text("systemType", ""), mode,
                     e.integer("binds", 1, 1, 32), e.integer("window", 10, 1, 1_000), e.integer("throughput", 100, 1, 100_000),
-                    e.choice("dataCoding0", "gsm7", DataCoding0.class), e.choice("receiptIdBase", "hex", IdBase.class),
+                    e.choice("dataCoding0", "gsm7", DataCoding0.class), e.choice("dataCoding1", "ia5", DataCoding1.class),
+                    e.choice("receiptIdBase", "hex", IdBase.class),
                     e.choice("concatenation", "udh8", ConcatMode.class), e.integer("enquireLinkSeconds", 30, 5, 3_600),
                     e.prefixes()));
         }

@@ -46,7 +46,7 @@ class SmppCarrierTest {
     @RegisterExtension
     static final TestGateway gw = TestGateway.perClass(Map.of("SWITCHBOARD_SMPP_CARRIERS",
             "[{\"id\":\"acme\",\"host\":\"127.0.0.1\",\"port\":" + smsc.port() + ",\"systemId\":\"switchboard\",\"password\":\"pw\","
-                    + "\"window\":4,\"throughput\":500,\"receiptIdBase\":\"hex\",\"prefixes\":[\"+44\"]}]"));
+                    + "\"window\":4,\"throughput\":500,\"receiptIdBase\":\"hex\",\"dataCoding1\":\"gsm7\",\"prefixes\":[\"+44\"]}]"));
 
     private static Device device;
 
@@ -160,6 +160,14 @@ class SmppCarrierTest {
         assertEquals("Ciao! @ 10€", last.get("text").asText());
         assertEquals("in", last.get("direction").asText());
         assertEquals("sms", last.get("channel").asText());
+    }
+
+    @Test
+    void dataCodingOneIsReadAsGsmWhenTheCarrierIsSoConfigured() throws Exception {
+        byte[] gsm = dev.switchboard.carrier.sms.Gsm7Codec.encodeUnpacked("@casa_mia $5 è");
+        smsc.mobileOriginated("447700900011", "390616160001", gsm, (byte) 1);
+        Eventually.await("the SMS in the inbox", WAIT, () -> device.client().conversationWith("+447700900011").isPresent());
+        assertEquals("@casa_mia $5 è", device.client().conversationWith("+447700900011").orElseThrow().get("lastMessage").get("text").asText());
     }
 
     @Test

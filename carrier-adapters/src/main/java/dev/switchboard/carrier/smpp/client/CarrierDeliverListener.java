@@ -45,7 +45,7 @@ final class CarrierDeliverListener implements MessageReceiverListener {
         this.carrier = carrier;
         this.tracker = tracker;
         this.inbound = inbound;
-        this.coding = new DataCodingReader(carrier.dataCoding0());
+        this.coding = new DataCodingReader(carrier.dataCoding0(), carrier.dataCoding1());
     }
 
     @Override

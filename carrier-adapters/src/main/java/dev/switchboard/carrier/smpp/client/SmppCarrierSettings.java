@@ -3,6 +3,7 @@ package dev.switchboard.carrier.smpp.client;
 import dev.switchboard.carrier.receipt.IdBase;
 import dev.switchboard.carrier.sms.ConcatMode;
 import dev.switchboard.carrier.sms.DataCoding0;
+import dev.switchboard.carrier.sms.DataCoding1;
 import java.util.List;
 
 /** One carrier's SMSC and how to talk to it. */
@@ -18,6 +19,7 @@ public record SmppCarrierSettings(
         int window,
         int throughput,
         DataCoding0 dataCoding0,
+        DataCoding1 dataCoding1,
         IdBase receiptIdBase,
         ConcatMode concatMode,
         int enquireLinkSeconds,
