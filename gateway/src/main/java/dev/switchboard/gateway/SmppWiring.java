@@ -2,6 +2,10 @@ package dev.switchboard.gateway;
 
 import dev.switchboard.carrier.smpp.SegmentJoiner;
 import dev.switchboard.carrier.smpp.SmppInbound;
+import dev.switchboard.carrier.smpp.SmsRouter;
+import dev.switchboard.carrier.smpp.server.AccountReceiptSender;
+import dev.switchboard.carrier.smpp.server.AccountRoute;
+import dev.switchboard.carrier.smpp.server.AccountSessions;
 import dev.switchboard.carrier.smpp.client.DirectSms;
 import dev.switchboard.carrier.smpp.client.SmppCarrier;
 import dev.switchboard.carrier.smpp.client.SmppOutboxWorker;
@@ -9,6 +13,7 @@ import dev.switchboard.carrier.smpp.server.SmppServer;
 import dev.switchboard.carrier.sms.DataCoding0;
 import dev.switchboard.carrier.sms.DataCodingReader;
 import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.inbox.messages.AccountReceiptStore;
 import dev.switchboard.inbox.messages.DeliveryTracker;
 import dev.switchboard.inbox.messages.FragmentStore;
 import dev.switchboard.inbox.messages.InboundService;
@@ -27,8 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SMPP side of the graph: the server carriers bind to, the carriers we bind to, the outbox
- * worker, and the store that reassembles long inbound SMS with its timeout sweep.
+ * The SMPP side of the graph: the server carriers bind to (with the routes back through its
+ * accounts and the receipts owed to them), the carriers we bind to, the outbox worker over both,
+ * and the store that reassembles long inbound SMS with its timeout sweep.
  */
 final class SmppWiring implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SmppWiring.class);
@@ -41,15 +47,22 @@ final class SmppWiring implements AutoCloseable {
     private final SmppOutboxWorker worker;
     private final FragmentStore fragments;
     private final long sweepTimer;
+    private final AccountSessions receivers;
+    private final AccountReceiptSender receipts;
+    private final SmsRouter router;
 
     private SmppWiring(Vertx vertx, SmppServer server, List<SmppCarrier> carriers, SmppOutboxWorker worker,
-                       FragmentStore fragments, long sweepTimer) {
+                       FragmentStore fragments, long sweepTimer, AccountSessions receivers, AccountReceiptSender receipts,
+                       SmsRouter router) {
         this.vertx = vertx;
         this.server = server;
         this.carriers = carriers;
         this.worker = worker;
         this.fragments = fragments;
         this.sweepTimer = sweepTimer;
+        this.receivers = receivers;
+        this.receipts = receipts;
+        this.router = router;
     }
 
     static SmppWiring start(GatewayConfig config, Vertx vertx, Transactor db, Ids ids, Clock clock) throws Exception {
@@ -61,23 +74,33 @@ final class SmppWiring implements AutoCloseable {
         long sweepTimer = vertx.setPeriodic(sweepInterval(fragments.timeout()).toMillis(), sweeper(fragments));
         SmppServer server = null;
         List<SmppCarrier> carriers = List.of();
+        List<AccountRoute> accounts = List.of();
         SmppOutboxWorker worker = null;
+        AccountSessions receivers = new AccountSessions();
+        AccountReceiptSender receipts = null;
+        SmsRouter router = new SmsRouter(List.of(), List.of());
         try {
             if (config.smppServer().enabled()) {
-                server = new SmppServer(config.smppServer(), smppInbound, new DataCodingReader(DataCoding0.GSM7));
+                AccountReceiptStore receiptStore = new AccountReceiptStore(db);
+                server = new SmppServer(config.smppServer(), smppInbound, new DataCodingReader(DataCoding0.GSM7), receivers,
+                        receiptStore);
                 server.start();
+                accounts = server.routes();
+                receipts = new AccountReceiptSender(vertx, receiptStore, receivers, accounts.stream().map(AccountRoute::id).toList());
+                receipts.start();
             }
             carriers = config.smppCarriers().stream().map(c -> new SmppCarrier(vertx, c, tracker, smppInbound)).toList();
             carriers.forEach(SmppCarrier::start);
-            if (!carriers.isEmpty()) {
-                worker = new SmppOutboxWorker(vertx, new OutboxStore(db, clock), tracker, carriers);
+            router = new SmsRouter(carriers, accounts);
+            if (!carriers.isEmpty() || !accounts.isEmpty()) {
+                worker = new SmppOutboxWorker(vertx, new OutboxStore(db, clock), tracker, router);
                 worker.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             }
         } catch (Exception e) {
-            new SmppWiring(vertx, server, carriers, worker, fragments, sweepTimer).close();
+            new SmppWiring(vertx, server, carriers, worker, fragments, sweepTimer, receivers, receipts, router).close();
             throw e;
         }
-        return new SmppWiring(vertx, server, carriers, worker, fragments, sweepTimer);
+        return new SmppWiring(vertx, server, carriers, worker, fragments, sweepTimer, receivers, receipts, router);
     }
 
     static Duration sweepInterval(Duration timeout) {
@@ -105,7 +128,7 @@ final class SmppWiring implements AutoCloseable {
 
     /** System SMS (enrollment codes) through the same carrier routes as conversation messages. */
     DirectSms directSms() {
-        return new DirectSms(carriers);
+        return new DirectSms(router);
     }
 
     /** The store of inbound segments; tests call its {@code sweep()} after moving the clock. */
@@ -124,9 +147,13 @@ final class SmppWiring implements AutoCloseable {
         if (worker != null) {
             worker.close();
         }
+        if (receipts != null) {
+            receipts.close();
+        }
         carriers.forEach(SmppCarrier::close);
         if (server != null) {
             server.close();
         }
+        receivers.close();
     }
 }

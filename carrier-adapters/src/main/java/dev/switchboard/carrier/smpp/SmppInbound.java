@@ -9,7 +9,6 @@ import dev.switchboard.carrier.sms.SarValues;
 import dev.switchboard.carrier.sms.UdhParser;
 import dev.switchboard.carrier.sms.UnsupportedDataCodingException;
 import dev.switchboard.carrier.sms.UserData;
-import dev.switchboard.inbox.InboxException;
 import dev.switchboard.inbox.messages.FragmentStore;
 import dev.switchboard.inbox.messages.InboundFragment;
 import dev.switchboard.inbox.messages.InboundMessage;
@@ -18,9 +17,6 @@ import dev.switchboard.inbox.model.Channel;
 import dev.switchboard.inbox.model.MessageContent;
 import io.vertx.core.Future;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jsmpp.SMPPConstant;
 import org.jsmpp.bean.MessageRequest;
 import org.jsmpp.bean.OptionalParameter;
@@ -61,7 +57,6 @@ public final class SmppInbound {
     public static final int STAT_ESME_RINVOPTPARAMVAL = 0xC4;
 
     private static final Logger LOG = LoggerFactory.getLogger(SmppInbound.class);
-    private static final long COMMIT_TIMEOUT_SECONDS = 10;
 
     private final InboundService inbound;
     private final FragmentStore fragments;
@@ -84,6 +79,18 @@ public final class SmppInbound {
      * @throws ProcessRequestException with the command_status to answer (see the class comment)
      */
     public String receive(MessageRequest pdu, String source, String to, String from, DataCodingReader coding, String carrierRef)
+            throws ProcessRequestException {
+        return accept(pdu, source, to, from, coding, carrierRef).carrierRef();
+    }
+
+    /**
+     * What became of a PDU: the reference to answer with, the inbox message it completed ({@code
+     * null} for a segment of a set still incomplete, or a repeated one), and whether it was a segment.
+     */
+    public record Received(String carrierRef, String messageId, boolean segment) {}
+
+    /** As {@link #receive}, also telling which message the PDU completed. */
+    public Received accept(MessageRequest pdu, String source, String to, String from, DataCodingReader coding, String carrierRef)
             throws ProcessRequestException {
         byte[] userData = userData(pdu);
         Optional<ConcatInfo> concat = Optional.empty();
@@ -108,8 +115,9 @@ public final class SmppInbound {
             throw new ProcessRequestException(e.getMessage(), SMPPConstant.STAT_ESME_RINVDCS);
         }
         if (concat.isEmpty()) {
-            await(inbound.receive(new InboundMessage(to, from, Channel.SMS, MessageContent.text(received.decode(payload)), carrierRef)));
-            return carrierRef;
+            String messageId = await(inbound.receive(new InboundMessage(to, from, Channel.SMS,
+                    MessageContent.text(received.decode(payload)), carrierRef))).id();
+            return new Received(carrierRef, messageId, false);
         }
         ConcatInfo c = concat.get();
         InboundFragment fragment = new InboundFragment(source, to, from, scheme(c.scheme()), c.reference(), c.total(), c.index(),
@@ -118,7 +126,8 @@ public final class SmppInbound {
         if (outcome instanceof FragmentStore.Duplicate) {
             LOG.debug("repeated segment {} of {} (reference {}) from {} acknowledged again", c.index(), c.total(), c.reference(), source);
         }
-        return outcome.carrierRef();
+        String messageId = outcome instanceof FragmentStore.Completed done ? done.message().id() : null;
+        return new Received(outcome.carrierRef(), messageId, true);
     }
 
     /** short_message, or message_payload when short_message is empty (SMPP allows one of them only). */
@@ -173,21 +182,7 @@ public final class SmppInbound {
         };
     }
 
-    /** Blocks this jsmpp thread until the commit; any database trouble asks the peer to retry later. */
     private static <T> T await(Future<T> future) throws ProcessRequestException {
-        try {
-            return future.toCompletionStage().toCompletableFuture().get(COMMIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof InboxException ie && ie.kind() == InboxException.Kind.NOT_FOUND) {
-                throw new ProcessRequestException("destination not served", SMPPConstant.STAT_ESME_RINVDSTADR);
-            }
-            LOG.warn("could not commit an inbound SMS; asking the peer to retry: {}", e.getCause().toString());
-            throw new ProcessRequestException("temporary failure, retry", SMPPConstant.STAT_ESME_RX_T_APPN);
-        } catch (TimeoutException e) {
-            throw new ProcessRequestException("temporary failure, retry", SMPPConstant.STAT_ESME_RX_T_APPN);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProcessRequestException("shutting down, retry", SMPPConstant.STAT_ESME_RX_T_APPN);
-        }
+        return SmppCommits.await(future);
     }
 }

@@ -232,6 +232,41 @@ class NodeSmppPeerTest {
     }
 
     @Test
+    void npmEsmeGetsAReceiptForItsSubmitAndTheDevicesReplyAsDeliverSm() throws Exception {
+        try (NodePeer esme = bindEsme("npmesme", "secret")) {
+            // esme.js asks for registered_delivery 1; +49 matches no prefix, so the reply goes back the way the MO came.
+            esme.send("SUBMIT_DC 0 4915112345678 390617170002 Ci sei domani?");
+            JsonNode resp = esme.await("submit_sm_resp", WAIT, event("submit_sm_resp", "from", "4915112345678"));
+            assertEquals(STATUS_OK, resp.get("status").asInt(), resp.toString());
+            String messageId = resp.get("messageId").asText();
+            JsonNode receipt = esme.await("the receipt of " + messageId, WAIT, event("deliver_sm", "receiptedMessageId", messageId));
+            assertTrue(receipt.get("receipt").asBoolean(), "esm_class 0x04: " + receipt);
+            assertEquals(2, receipt.get("messageState").asInt(), "message_state DELIVERED");
+            assertTrue(receipt.get("text").asText().startsWith("id:" + messageId + " sub:001 dlvrd:001 submit date:"), receipt.toString());
+            assertTrue(receipt.get("text").asText().contains(" stat:DELIVRD err:000 text:Ci sei domani?"), receipt.toString());
+            assertEquals("390617170002", receipt.get("from").asText(), "from the recipient");
+            assertEquals("4915112345678", receipt.get("to").asText(), "to the originator");
+
+            Eventually.await("the conversation", WAIT, () -> serverDevice.client().conversationWith("+4915112345678").isPresent());
+            SentMessage sent = serverDevice.client().send("+4915112345678", "Sì, a domani 👋");
+            Predicate<JsonNode> reply = e -> event("deliver_sm", "to", "4915112345678").test(e) && !e.path("receipt").asBoolean();
+            Eventually.await("the reply on the npm ESME", WAIT, () -> {
+                gw.clock.advance(Duration.ofSeconds(2));
+                return esme.count(reply) > 0;
+            });
+            JsonNode d = esme.await("the reply", WAIT, reply);
+            assertEquals("Sì, a domani 👋", d.get("text").asText(), "the npm ESME decodes the UCS-2 reply: " + d);
+            assertEquals(8, d.get("dataCoding").asInt());
+            assertEquals("390617170002", d.get("from").asText());
+            assertEquals(1, d.get("fromTon").asInt());
+            assertEquals(1, d.get("toTon").asInt());
+            awaitStatus(serverDevice, sent, "sent");
+            assertEquals(1L, esme.count(reply), "delivered once");
+            assertEquals(1L, esme.count(event("deliver_sm", "receiptedMessageId", messageId)), "one receipt");
+        }
+    }
+
+    @Test
     void submitToANumberOutsideTheAccountIsRefusedWithInvalidDestination() throws Exception {
         try (NodePeer esme = bindEsme("npmesme", "secret")) {
             esme.send("SUBMIT_DC 0 447700900204 390617170001 not yours");

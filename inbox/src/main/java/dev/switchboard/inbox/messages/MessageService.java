@@ -191,22 +191,26 @@ public final class MessageService {
                                 }
                                 return tx.query("""
                                         UPDATE messages SET status = 'read', updated_at = $3 WHERE conversation_id = $1
-                                            AND direction = 'in' AND status <> 'read' AND pos <= $2 RETURNING counterpart_id""",
+                                            AND direction = 'in' AND status <> 'read' AND pos <= $2 RETURNING id, counterpart_id""",
                                         Tuple.of(conversationId, pos.iterator().next().getLong(0), Times.db(tx.now())));
                             })
                             .compose(updated -> {
                                 if (updated.rowCount() == 0) {
                                     return Future.<Void>succeededFuture();
                                 }
+                                List<String> read = new ArrayList<>();
                                 List<String> counterparts = new ArrayList<>();
                                 updated.forEach(r -> {
-                                    if (r.getString(0) != null) {
-                                        counterparts.add(r.getString(0));
+                                    read.add(r.getString("id"));
+                                    if (r.getString("counterpart_id") != null) {
+                                        counterparts.add(r.getString("counterpart_id"));
                                     }
                                 });
                                 return tx.emit(device.number(), SyncEvent.CONVERSATION_READ,
                                                 new JsonObject().put("conversationId", conversationId).put("upTo", upTo))
-                                        .compose(v -> markCounterpartsRead(tx, counterparts));
+                                        .compose(v -> markCounterpartsRead(tx, counterparts))
+                                        // SMPP accounts that asked for a user acknowledgement get it once the device read.
+                                        .compose(v -> AccountReceiptStore.readInTx(tx, read));
                             });
                 }));
     }

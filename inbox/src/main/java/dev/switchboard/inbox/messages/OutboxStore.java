@@ -50,7 +50,9 @@ public final class OutboxStore {
                     claimed.forEach(r -> ids.add(r.getString("message_id")));
                     return tx.query("""
                             SELECT m.id, m.from_number, m.to_number, m.content, o.attempts,
-                                COALESCE((SELECT array_agg(s.segment) FROM sms_submissions s WHERE s.message_id = m.id), '{}') AS done
+                                COALESCE((SELECT array_agg(s.segment) FROM sms_submissions s WHERE s.message_id = m.id), '{}') AS done,
+                                (SELECT i.carrier_ref FROM messages i WHERE i.conversation_id = m.conversation_id
+                                    AND i.direction = 'in' ORDER BY i.pos DESC LIMIT 1) AS last_inbound_ref
                             FROM messages m JOIN outbox o ON o.message_id = m.id WHERE m.id = ANY($1) ORDER BY o.created_at""",
                             Tuple.of(ids.toArray(new String[0])))
                             .map(rows -> {
@@ -61,7 +63,8 @@ public final class OutboxStore {
                                         done.add(i);
                                     }
                                     items.add(new OutboxItem(r.getString("id"), r.getString("from_number"), r.getString("to_number"),
-                                            MessageJson.contentFromJson((JsonObject) r.getValue("content")), r.getInteger("attempts"), done));
+                                            MessageJson.contentFromJson((JsonObject) r.getValue("content")), r.getInteger("attempts"), done,
+                                            r.getString("last_inbound_ref")));
                                 }
                                 return items;
                             });

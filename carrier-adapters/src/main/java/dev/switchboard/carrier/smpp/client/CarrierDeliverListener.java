@@ -5,16 +5,13 @@ import dev.switchboard.carrier.receipt.DeliveryReceiptParser;
 import dev.switchboard.carrier.receipt.ReceiptFields;
 import dev.switchboard.carrier.receipt.ReceiptIds;
 import dev.switchboard.carrier.smpp.SmppAddresses;
+import dev.switchboard.carrier.smpp.SmppCommits;
 import dev.switchboard.carrier.smpp.SmppInbound;
 import dev.switchboard.carrier.sms.DataCodingReader;
-import dev.switchboard.inbox.InboxException;
 import dev.switchboard.inbox.messages.DeliveryTracker;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jsmpp.SMPPConstant;
 import org.jsmpp.bean.AlertNotification;
 import org.jsmpp.bean.DataSm;
@@ -89,20 +86,7 @@ final class CarrierDeliverListener implements MessageReceiverListener {
     }
 
     private static <T> T await(Future<T> future) throws ProcessRequestException {
-        try {
-            return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof InboxException ie && ie.kind() == InboxException.Kind.NOT_FOUND) {
-                throw new ProcessRequestException("destination not served", SMPPConstant.STAT_ESME_RINVDSTADR);
-            }
-            LOG.warn("could not commit what the carrier delivered; asking it to retry: {}", e.getCause().toString());
-            throw new ProcessRequestException("temporary failure, retry", SMPPConstant.STAT_ESME_RX_T_APPN);
-        } catch (TimeoutException e) {
-            throw new ProcessRequestException("temporary failure, retry", SMPPConstant.STAT_ESME_RX_T_APPN);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProcessRequestException("shutting down, retry", SMPPConstant.STAT_ESME_RX_T_APPN);
-        }
+        return SmppCommits.await(future);
     }
 
     @Override

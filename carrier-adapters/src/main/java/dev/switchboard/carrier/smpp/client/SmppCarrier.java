@@ -2,6 +2,7 @@ package dev.switchboard.carrier.smpp.client;
 
 import dev.switchboard.carrier.receipt.ReceiptIds;
 import dev.switchboard.carrier.smpp.SmppInbound;
+import dev.switchboard.carrier.smpp.SmsRoute;
 import dev.switchboard.carrier.sms.Segmenter;
 import dev.switchboard.carrier.sms.SmsSegment;
 import dev.switchboard.inbox.messages.DeliveryTracker;
@@ -30,7 +31,7 @@ import org.jsmpp.session.SMPPSession;
  * submit blocks until submit_sm_resp, so each submit runs on this carrier's own thread pool, sized
  * to the total window, and hands the SMSC id back as a future.
  */
-public final class SmppCarrier implements AutoCloseable {
+public final class SmppCarrier implements SmsRoute, AutoCloseable {
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final SmppCarrierSettings settings;
@@ -62,13 +63,24 @@ public final class SmppCarrier implements AutoCloseable {
 
     public SmppCarrierSettings settings() { return settings; }
 
+    @Override
+    public String id() { return settings.id(); }
+
+    @Override
+    public List<String> prefixes() { return settings.prefixes(); }
+
+    @Override
     public Segmenter segmenter() { return segmenter; }
+
+    @Override
+    public Future<String> send(SubmitRequest request) { return submit(request); }
 
     public void start() {
         binds.forEach(SmppBind::start);
     }
 
     /** Whether any bind can take a submit now; while none can, messages wait in the outbox. */
+    @Override
     public boolean ready() {
         return binds.stream().anyMatch(SmppBind::canSubmit);
     }
@@ -141,6 +153,7 @@ public final class SmppCarrier implements AutoCloseable {
     }
 
     /** SMSC ids as this carrier's receipts will name them. */
+    @Override
     public String normalise(String smscId) {
         return ReceiptIds.normalise(smscId, settings.receiptIdBase());
     }

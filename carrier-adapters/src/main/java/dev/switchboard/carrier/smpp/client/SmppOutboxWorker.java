@@ -1,5 +1,7 @@
 package dev.switchboard.carrier.smpp.client;
 
+import dev.switchboard.carrier.smpp.SmsRoute;
+import dev.switchboard.carrier.smpp.SmsRouter;
 import dev.switchboard.carrier.sms.MessageTooLongException;
 import dev.switchboard.carrier.sms.SmsPlan;
 import dev.switchboard.carrier.sms.SmsSegment;
@@ -15,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drains the outbox through the carriers. Each claimed message is planned into segments, and every
+ * Drains the outbox through the routes ({@link SmsRouter}: carriers and server accounts). Each claimed message is planned into segments, and every
  * segment not yet accepted is submitted and its SMSC id committed at once, so a crash resends only
  * a segment whose acceptance and commit it fell between. Transient failures go back to the queue
  * with backoff; permanent ones fail the message with the SMPP status.
@@ -28,15 +30,19 @@ public final class SmppOutboxWorker implements AutoCloseable {
     private final Vertx vertx;
     private final OutboxStore outbox;
     private final DeliveryTracker tracker;
-    private final CarrierRouter<SmppCarrier> router;
+    private final SmsRouter router;
     private long timer = -1;
     private boolean busy;
 
     public SmppOutboxWorker(Vertx vertx, OutboxStore outbox, DeliveryTracker tracker, List<SmppCarrier> carriers) {
+        this(vertx, outbox, tracker, new SmsRouter(carriers, List.of()));
+    }
+
+    public SmppOutboxWorker(Vertx vertx, OutboxStore outbox, DeliveryTracker tracker, SmsRouter router) {
         this.vertx = vertx;
         this.outbox = outbox;
         this.tracker = tracker;
-        this.router = new CarrierRouter<>(carriers, c -> c.settings().prefixes());
+        this.router = router;
     }
 
     public Future<Void> start() {
@@ -64,13 +70,13 @@ public final class SmppOutboxWorker implements AutoCloseable {
     }
 
     private Future<Void> send(OutboxItem item) {
-        Optional<SmppCarrier> carrier = router.route(item.to());
-        if (carrier.isEmpty()) {
+        Optional<SmsRoute> route = router.route(item.to(), item.lastInboundRef());
+        if (route.isEmpty()) {
             return outbox.retryLater(item.messageId(), Duration.ofMinutes(1), "no carrier route for " + item.to());
         }
-        SmppCarrier c = carrier.get();
+        SmsRoute c = route.get();
         if (!c.ready()) {
-            return outbox.retryLater(item.messageId(), Duration.ofSeconds(1), "no bind to carrier " + c.settings().id());
+            return outbox.retryLater(item.messageId(), Duration.ofSeconds(1), "no bind to carrier " + c.id());
         }
         String text = item.content().text();
         if (text.isEmpty()) {
@@ -88,14 +94,14 @@ public final class SmppOutboxWorker implements AutoCloseable {
             if (item.submittedSegments().contains(segment.index())) {
                 continue;
             }
-            chain = chain.compose(v -> c.submit(new SubmitRequest(item.from(), item.to(), segment, plan.dataCoding()))
-                    .compose(smscId -> tracker.segmentAccepted(item.messageId(), segment.index(), segment.total(), c.settings().id(),
+            chain = chain.compose(v -> c.send(new SubmitRequest(item.from(), item.to(), segment, plan.dataCoding()))
+                    .compose(smscId -> tracker.segmentAccepted(item.messageId(), segment.index(), segment.total(), c.id(),
                             smscId, c.normalise(smscId))));
         }
         return chain.compose(v -> outbox.submitted(item.messageId()))
                 .recover(e -> {
                     if (e instanceof SubmitFailure f && !f.isTransient()) {
-                        return outbox.failed(item.messageId(), "carrier " + c.settings().id() + " refused: " + f.getMessage());
+                        return outbox.failed(item.messageId(), "carrier " + c.id() + " refused: " + f.getMessage());
                     }
                     return outbox.retryLater(item.messageId(), backoff(item.attempts()), e.getMessage());
                 });

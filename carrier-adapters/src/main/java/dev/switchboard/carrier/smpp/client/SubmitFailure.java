@@ -20,12 +20,21 @@ public final class SubmitFailure extends Exception {
     /** The SMPP command_status, or -1 when the failure was not an SMPP answer (timeout, I/O). */
     public int commandStatus() { return commandStatus; }
 
-    static SubmitFailure fromStatus(int status) {
+    public static SubmitFailure fromStatus(int status) {
         boolean retry = status == 0x58 || status == 0x14 || status == 0x08;
         return new SubmitFailure(retry, status, String.format("command_status 0x%08X", status));
     }
 
-    static SubmitFailure io(String what) {
+    /**
+     * A negative deliver_sm_resp from an account bound to our server: throttled, queue full, system
+     * error and ESME_RX_T_APPN (the account asks us to retry later) are transient, others permanent.
+     */
+    public static SubmitFailure fromDeliverStatus(int status) {
+        boolean retry = status == 0x58 || status == 0x14 || status == 0x08 || status == 0x64;
+        return new SubmitFailure(retry, status, String.format("command_status 0x%08X", status));
+    }
+
+    public static SubmitFailure io(String what) {
         return new SubmitFailure(true, -1, what);
     }
 }

@@ -2,6 +2,8 @@ package dev.switchboard.carrier.smpp.server;
 
 import dev.switchboard.carrier.sms.DataCodingReader;
 import dev.switchboard.carrier.smpp.SmppInbound;
+import dev.switchboard.inbox.messages.AccountReceiptStore;
+import java.util.List;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jsmpp.SMPPConstant;
+import org.jsmpp.bean.BindType;
 import org.jsmpp.bean.InterfaceVersion;
 import org.jsmpp.extra.SessionState;
 import org.jsmpp.session.BindRequest;
@@ -37,16 +40,19 @@ public final class SmppServer implements AutoCloseable {
     private final SmppServerSettings settings;
     private final Map<String, SmppAccount> accountsById;
     private final SubmitSmReceiver receiver;
+    private final AccountSessions receivers;
     private final Set<SMPPServerSession> sessions = ConcurrentHashMap.newKeySet();
     private final ExecutorService binds = Executors.newCachedThreadPool(r -> daemon(r, "smpp-bind-"));
     private SMPPServerSessionListener listener;
     private Thread acceptor;
     private volatile boolean running;
 
-    public SmppServer(SmppServerSettings settings, SmppInbound inbound, DataCodingReader decoder) {
+    public SmppServer(SmppServerSettings settings, SmppInbound inbound, DataCodingReader decoder, AccountSessions receivers,
+                      AccountReceiptStore receipts) {
         this.settings = settings;
         this.accountsById = settings.accounts().stream().collect(Collectors.toMap(SmppAccount::systemId, Function.identity()));
-        this.receiver = new SubmitSmReceiver(inbound, decoder);
+        this.receiver = new SubmitSmReceiver(inbound, decoder, receipts);
+        this.receivers = receivers;
     }
 
     /** Opens the port (blocking; call it off the event loop) and starts accepting. */
@@ -85,13 +91,19 @@ public final class SmppServer implements AutoCloseable {
             SmppAccount account = accountsById.get(bind.getSystemId());
             receiver.bound(session, account);
             sessions.add(session);
+            boolean receives = bind.getBindType() == BindType.BIND_RX || bind.getBindType() == BindType.BIND_TRX;
             session.addSessionStateListener((newState, oldState, source) -> {
                 if (newState == SessionState.CLOSED) {
                     receiver.unbound(source);
+                    receivers.unbound(account.systemId(), session);
                     sessions.remove(session);
                 }
             });
             bind.accept("switchboard", InterfaceVersion.IF_34);
+            if (receives) {
+                // Only once bound: deliver_sm to it may start as soon as it is registered.
+                receivers.bound(account.systemId(), session);
+            }
             LOG.info("SMPP {} bound: system_id '{}' from {}", bind.getBindType(), account.systemId(), session.getInetAddress());
         } catch (TimeoutException e) {
             LOG.info("no bind within {} ms from {}; closing", BIND_TIMEOUT_MS, session.getInetAddress());
@@ -115,6 +127,11 @@ public final class SmppServer implements AutoCloseable {
     }
 
     public int port() { return listener.getPort(); }
+
+    /** A route per account, for replies to peers reached back through its binds. */
+    public List<AccountRoute> routes() {
+        return settings.accounts().stream().map(a -> new AccountRoute(a, receivers)).toList();
+    }
 
     @Override
     public void close() {

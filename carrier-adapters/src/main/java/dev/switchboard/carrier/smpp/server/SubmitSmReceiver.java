@@ -3,10 +3,14 @@ package dev.switchboard.carrier.smpp.server;
 import dev.switchboard.carrier.smpp.SmppAddresses;
 import dev.switchboard.carrier.smpp.SmppInbound;
 import dev.switchboard.carrier.sms.DataCodingReader;
+import dev.switchboard.inbox.messages.AccountReceiptStore;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jsmpp.PDUStringException;
 import org.jsmpp.SMPPConstant;
 import org.jsmpp.bean.BroadcastSm;
@@ -35,18 +39,23 @@ import org.jsmpp.util.MessageId;
  * Handles what bound accounts send. Runs on jsmpp's PDU threads, so it may block on the inbox's
  * future: the submit_sm_resp goes out when this method returns, which is after the commit. Long
  * messages arrive segment by segment ({@link SmppInbound} reassembles them); each segment gets a
- * message id of its own, and a repeated segment gets the id of its first copy.
+ * message id of its own, and a repeated segment gets the id of its first copy. What
+ * registered_delivery asks for is committed before the response too ({@link AccountReceiptStore}).
  */
 final class SubmitSmReceiver implements ServerMessageReceiverListener {
+    private static final long COMMIT_TIMEOUT_SECONDS = 10;
+
     private final SmppInbound inbound;
     private final DataCodingReader decoder;
+    private final AccountReceiptStore receipts;
     private final Map<Session, SmppAccount> accounts = new ConcurrentHashMap<>();
     private final Map<String, Throughput> throughput = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
 
-    SubmitSmReceiver(SmppInbound inbound, DataCodingReader decoder) {
+    SubmitSmReceiver(SmppInbound inbound, DataCodingReader decoder, AccountReceiptStore receipts) {
         this.inbound = inbound;
         this.decoder = decoder;
+        this.receipts = receipts;
     }
 
     void bound(Session session, SmppAccount account) {
@@ -78,12 +87,40 @@ final class SubmitSmReceiver implements ServerMessageReceiverListener {
         String source = "smpp:" + account.systemId();
         String prefix = source + ":";
         // A repeated segment is answered with the message id its first copy got.
-        String answered = inbound.receive(submit, source, to, from, decoder, prefix + newMessageId());
+        SmppInbound.Received received = inbound.accept(submit, source, to, from, decoder, prefix + newMessageId());
+        String answered = received.carrierRef();
         String messageId = answered.startsWith(prefix) ? answered.substring(prefix.length()) : newMessageId();
+        recordReceiptRequest(account, messageId, submit.getRegisteredDelivery(), received);
         try {
             return new SubmitSmResult(new MessageId(messageId), new OptionalParameter[0]);
         } catch (PDUStringException e) {
             throw new IllegalStateException("generated message id is not a valid C-octet string", e);
+        }
+    }
+
+    /**
+     * Commits what registered_delivery asked for before submit_sm_resp goes out, so a receipt owed
+     * is never lost: bits 0-1 = 01 (SMSC delivery receipt on success or failure) asks for the
+     * delivered receipt; 10 asks for one on failure only, and a message committed here does not fail
+     * afterwards, so it gets none. Bits 2-3 = 10 or 11 ask for an SME manual/user acknowledgement,
+     * sent as the read notification ({@link ReceiptPdus}). The last segment of a set also resolves
+     * the requests its earlier segments left.
+     */
+    private void recordReceiptRequest(SmppAccount account, String smppId, byte registeredDelivery, SmppInbound.Received received)
+            throws ProcessRequestException {
+        boolean delivered = (registeredDelivery & 0x03) == 0x01;
+        boolean read = (registeredDelivery & 0x0C) == 0x08 || (registeredDelivery & 0x0C) == 0x0C;
+        if (!delivered && !read && !(received.segment() && received.messageId() != null)) {
+            return;
+        }
+        try {
+            receipts.request(account.systemId(), smppId, delivered, read, received.messageId())
+                    .toCompletionStage().toCompletableFuture().get(COMMIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProcessRequestException("shutting down, retry", SMPPConstant.STAT_ESME_RX_T_APPN);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ProcessRequestException("temporary failure, retry", SMPPConstant.STAT_ESME_RX_T_APPN);
         }
     }
 
