@@ -11,7 +11,7 @@ import java.util.Set;
 
 /** Reads {@code smpp.server.accounts}, naming the exact element when something is wrong. */
 final class SmppAccountsReader {
-    private static final Set<String> FIELDS = Set.of("systemId", "password", "numbers", "prefixes", "throughput");
+    private static final Set<String> FIELDS = Set.of("systemId", "password", "numbers", "prefixes", "throughput", "sources");
 
     private SmppAccountsReader() {}
 
@@ -60,7 +60,16 @@ final class SmppAccountsReader {
                 }
                 throughput = t.asInt();
             }
-            accounts.add(new SmppAccount(systemId, text(a, at + ".password", 64), new HashSet<>(numbers), prefixes, throughput));
+            List<java.util.regex.Pattern> sources = new ArrayList<>();
+            List<String> sourceTexts = strings(a.get("sources"), at + ".sources");
+            for (int s = 0; s < sourceTexts.size(); s++) {
+                try {
+                    sources.add(java.util.regex.Pattern.compile(sourceTexts.get(s)));
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    throw new ConfigException("invalid configuration: " + at + ".sources[" + s + "] is not a regular expression");
+                }
+            }
+            accounts.add(new SmppAccount(systemId, text(a, at + ".password", 64), new HashSet<>(numbers), prefixes, throughput, sources));
         }
         return accounts;
     }

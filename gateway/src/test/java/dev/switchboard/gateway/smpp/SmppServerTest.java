@@ -58,7 +58,8 @@ class SmppServerTest {
             "SWITCHBOARD_SMPP_SERVER_PORT", Integer.toString(PORT),
             "SWITCHBOARD_SMPP_SERVER_ACCOUNTS", "[{\"systemId\":\"carrier1\",\"password\":\"secret\",\"numbers\":[\"" + SERVED
                     + "\"],\"prefixes\":[\"+44\"],\"throughput\":50},"
-                    + "{\"systemId\":\"longsms\",\"password\":\"secret\",\"numbers\":[\"" + LONG_SERVED + "\"],\"throughput\":10000}]"));
+                    + "{\"systemId\":\"longsms\",\"password\":\"secret\",\"numbers\":[\"" + LONG_SERVED + "\"],\"throughput\":10000},"
+                    + "{\"systemId\":\"uk-only\",\"password\":\"secret\",\"numbers\":[\"" + SERVED + "\"],\"sources\":[\"\\\\+44.*\"]}]"));
 
     private static Device device;
     private static Device longDevice;
@@ -111,6 +112,21 @@ class SmppServerTest {
             assertEquals("+447700900123", event.data().get("from").asText(), "TON 1 without a plus becomes E.164");
             assertEquals(SERVED, event.data().get("to").asText());
         }
+    }
+
+    @Test
+    void senderOutsideTheAccountsSourceRangesIsRefused() throws Exception {
+        long before = device.client().sync(0, 1000).next();
+        SMPPSession session = bind("uk-only", "secret");
+        try {
+            NegativeResponseException e = assertThrows(NegativeResponseException.class,
+                    () -> submit(session, "33612345678", SERVED.substring(1), "bonjour".getBytes(StandardCharsets.US_ASCII), Alphabet.ALPHA_DEFAULT));
+            assertEquals(SMPPConstant.STAT_ESME_RINVSRCADR, e.getCommandStatus());
+            submit(session, "447700900131", SERVED.substring(1), "hello".getBytes(StandardCharsets.US_ASCII), Alphabet.ALPHA_DEFAULT);
+        } finally {
+            session.unbindAndClose();
+        }
+        assertEquals(before + 1, device.client().sync(0, 1000).next(), "only the allowed sender's message was stored");
     }
 
     @Test

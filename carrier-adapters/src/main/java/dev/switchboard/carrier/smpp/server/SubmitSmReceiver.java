@@ -81,8 +81,8 @@ final class SubmitSmReceiver implements ServerMessageReceiverListener {
             throw new ProcessRequestException("destination not served for this account", SMPPConstant.STAT_ESME_RINVDSTADR);
         }
         String from = SmppAddresses.normalise(submit.getSourceAddrTon(), submit.getSourceAddr());
-        if (from.isEmpty()) {
-            throw new ProcessRequestException("source address required", SMPPConstant.STAT_ESME_RINVSRCADR);
+        if (from.isEmpty() || !account.allowsSource(from)) {
+            throw new ProcessRequestException("source address not allowed for this account", SMPPConstant.STAT_ESME_RINVSRCADR);
         }
         String source = "smpp:" + account.systemId();
         String prefix = source + ":";
