@@ -59,6 +59,23 @@ class RestartTest {
         }
     }
 
+    @Test
+    void aSecondGatewayOnTheSameDataFolderIsRefusedAndTheFirstKeepsItsDatabase() throws Exception {
+        Path dataDir = Files.createTempDirectory("switchboard-shared");
+        GatewayConfig config = new ConfigLoader(Map.of(
+                "SWITCHBOARD_HTTP_HOST", "127.0.0.1",
+                "SWITCHBOARD_HTTP_PORT", "0",
+                "SWITCHBOARD_SMPP_SERVER_PORT", "0",
+                "SWITCHBOARD_DATABASE_EMBEDDED_DATA_DIR", dataDir.toString())).load(Path.of("absent.yaml"), false);
+        try (Gateway first = Gateway.start(config, Clock.systemUTC())) {
+            Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> Gateway.start(config, Clock.systemUTC()));
+            assertTrue(String.valueOf(refused.getMessage()).contains("another gateway"), String.valueOf(refused));
+            HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + first.httpPort() + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ready.statusCode(), "the first gateway's database was left alone");
+        }
+    }
+
     private static DeviceCredentials enroll(URI uri, String adminToken, String number) throws Exception {
         HttpResponse<String> served = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri.resolve("/v1/numbers"))
                 .header("Authorization", "Bearer " + adminToken)

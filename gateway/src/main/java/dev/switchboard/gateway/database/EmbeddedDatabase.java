@@ -22,6 +22,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     public static EmbeddedDatabase start(Path dataDir, int port) throws IOException {
         Path pgData = dataDir.resolve("postgres").toAbsolutePath().normalize();
         Files.createDirectories(pgData);
+        stopOrphan(pgData);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(pgData)
                 .setCleanDataDirectory(false)
@@ -32,6 +33,62 @@ public final class EmbeddedDatabase implements AutoCloseable {
         EmbeddedPostgres pg = builder.start();
         LOG.info("embedded PostgreSQL started on port {} with data in {}", pg.getPort(), pgData);
         return new EmbeddedDatabase(pg);
+    }
+
+    /**
+     * A gateway killed with SIGKILL cannot stop the PostgreSQL it started, which keeps running on
+     * the data folder and would keep the next start from ever coming up. Stop it first: its clients
+     * died with the old gateway, and PostgreSQL's own shutdown keeps every committed transaction.
+     */
+    private static void stopOrphan(Path pgData) throws IOException {
+        if (!Files.exists(pgData.resolve("PG_VERSION"))) {
+            return; // not initialised yet: nothing can be running on it, and initdb needs the folder empty
+        }
+        // The embedded server's lock file is held by the gateway process that started it, and the OS
+        // releases it when that process dies: only if we can take it is a running postmaster an orphan.
+        java.nio.file.Path lock = pgData.resolve("epg-lock");
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lock,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock held;
+            try {
+                held = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException sameProcess) {
+                held = null;
+            }
+            if (held == null) {
+                throw new IOException("another gateway is using the data folder " + pgData.getParent());
+            }
+            try {
+                stopOrphanUnderLock(pgData);
+            } finally {
+                held.release();
+            }
+        }
+    }
+
+    private static void stopOrphanUnderLock(Path pgData) throws IOException {
+        Path pidFile = pgData.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        } catch (RuntimeException unreadable) {
+            return; // PostgreSQL itself deals with a stale or torn lock file
+        }
+        java.util.Optional<ProcessHandle> orphan = ProcessHandle.of(pid)
+                .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
+        if (orphan.isEmpty()) {
+            return;
+        }
+        LOG.warn("the embedded PostgreSQL of a gateway that did not stop cleanly still runs (pid {}); stopping it", pid);
+        orphan.get().destroy();
+        try {
+            orphan.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IOException("the embedded PostgreSQL left running (pid " + pid + ") did not stop", e);
+        }
     }
 
     public DatabaseEndpoint endpoint() {

@@ -58,6 +58,16 @@ final class SmscSimulator implements AutoCloseable {
     private final AtomicInteger throttleNext = new AtomicInteger();
     private final AtomicInteger refuseNextWith = new AtomicInteger();
     private volatile boolean receiptBeforeResponse;
+    /** Submits taken while holding: recorded, but answered only after {@link #dropAllAndRelease()}, on a closed bind. */
+    private boolean holding;
+    private int held;
+    private int answerBeforeHolding;
+    private final Set<String> heldIds = new java.util.HashSet<>();
+    private final java.util.concurrent.ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "smsc-sim-retry");
+        t.setDaemon(true);
+        return t;
+    });
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "smsc-sim");
         t.setDaemon(true);
@@ -174,6 +184,86 @@ final class SmscSimulator implements AutoCloseable {
                 DataCodings.newInstance(dataCoding), payload, tlvs);
     }
 
+    /**
+     * From now on every submit_sm is recorded as received but its submit_sm_resp is held back, as
+     * an SMSC about to crash would; {@link #dropAllAndRelease()} ends it.
+     */
+    synchronized void holdResponses() { holdResponsesAfter(0); }
+
+    /** Like {@link #holdResponses()}, after answering the next {@code answered} submit_sm as usual. */
+    synchronized void holdResponsesAfter(int answered) {
+        answerBeforeHolding = answered;
+        holding = true;
+    }
+
+    /** The SMSC ids of every submit_sm whose response was held back (and so lost). */
+    synchronized Set<String> heldIds() { return Set.copyOf(heldIds); }
+
+    /** How many submit_sm are waiting for a response held back. */
+    synchronized int held() { return held; }
+
+    synchronized void awaitHeld(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (held < count) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("the SMSC holds " + held + " submit_sm, expected " + count);
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+    }
+
+    /**
+     * Drops every bind with the held submit_sm unanswered, then lets their handlers return: the
+     * responses go to closed sockets and are lost, the case where SMPP cannot avoid a resend.
+     * Returns how many were held.
+     */
+    int dropAllAndRelease() {
+        dropAll();
+        synchronized (this) {
+            holding = false;
+            notifyAll();
+            return held;
+        }
+    }
+
+    /** One mobile-originated SMS the SMSC keeps trying: the command_status of every attempt so far, and the end. */
+    record Retrying(List<Integer> statuses, java.util.concurrent.CompletableFuture<List<Integer>> done) {}
+
+    /** The status recorded for an attempt whose deliver_sm_resp never came. */
+    static final int NO_RESPONSE = -1;
+
+    /**
+     * A mobile-originated SMS delivered as a real SMSC does: an ESME_RX_T_APPN (0x64) refusal or a
+     * missing response is retried after {@code pause}, up to {@code maxAttempts} attempts; any
+     * other outcome is final. The statuses are in order; the last is 0 on success.
+     */
+    Retrying mobileOriginatedRetrying(String from, String to, byte[] payload, byte dataCoding, int maxAttempts, Duration pause) {
+        java.util.concurrent.CompletableFuture<List<Integer>> done = new java.util.concurrent.CompletableFuture<>();
+        List<Integer> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
+        Runnable[] attempt = new Runnable[1];
+        attempt[0] = () -> workers.execute(() -> {
+            int status;
+            try {
+                deliver(from, to, new ESMClass(), payload, dataCoding);
+                status = 0;
+            } catch (org.jsmpp.extra.NegativeResponseException e) {
+                status = e.getCommandStatus();
+            } catch (Exception e) {
+                status = NO_RESPONSE;
+            }
+            statuses.add(status);
+            boolean retry = status == SMPPConstant.STAT_ESME_RX_T_APPN || status == NO_RESPONSE;
+            if (retry && statuses.size() < maxAttempts) {
+                retries.schedule(attempt[0], pause.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } else {
+                done.complete(List.copyOf(statuses));
+            }
+        });
+        attempt[0].run();
+        return new Retrying(statuses, done);
+    }
+
     /** Drops every bind as a crashing SMSC would; Switchboard must rebind by itself. */
     void dropAll() {
         sessions.forEach(SMPPServerSession::close);
@@ -188,6 +278,11 @@ final class SmscSimulator implements AutoCloseable {
         } catch (IOException ignored) {
             // Closing a closed listener: nothing left to release.
         }
+        synchronized (this) {
+            holding = false;
+            notifyAll();
+        }
+        retries.shutdownNow();
         workers.shutdownNow();
     }
 
@@ -206,6 +301,21 @@ final class SmscSimulator implements AutoCloseable {
                 submitted.add(new Submitted(id, submit.getDestAddress(), submit.getSourceAddr(), submit.getEsmClass(),
                         submit.getDataCoding(), submit.getShortMessage()));
                 SmscSimulator.this.notifyAll();
+                if (holding && answerBeforeHolding > 0) {
+                    answerBeforeHolding--;
+                } else if (holding) {
+                    held++;
+                    heldIds.add(id);
+                    SmscSimulator.this.notifyAll();
+                    while (holding) {
+                        try {
+                            SmscSimulator.this.wait();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            break;
+                        }
+                    }
+                }
             }
             if (receiptBeforeResponse) {
                 try {
