@@ -15,6 +15,7 @@ import dev.switchboard.inbox.messages.InboundMessage;
 import dev.switchboard.inbox.messages.InboundService;
 import dev.switchboard.inbox.model.Channel;
 import dev.switchboard.inbox.model.MessageContent;
+import dev.switchboard.inbox.model.SmsDetails;
 import io.vertx.core.Future;
 import java.util.Optional;
 import org.jsmpp.SMPPConstant;
@@ -116,7 +117,8 @@ public final class SmppInbound {
         }
         if (concat.isEmpty()) {
             String messageId = await(inbound.receive(new InboundMessage(to, from, Channel.SMS,
-                    MessageContent.text(received.decode(payload)), carrierRef))).id();
+                    MessageContent.text(received.decode(payload)), carrierRef,
+                    new SmsDetails(1, SmsDetails.encodingName(received.encoding().name()), source)))).id();
             return new Received(carrierRef, messageId, false);
         }
         ConcatInfo c = concat.get();

@@ -2,6 +2,7 @@ package dev.switchboard.gateway.smpp;
 
 import static dev.switchboard.gateway.smpp.LongSms.concat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,8 @@ import dev.switchboard.gateway.support.Eventually;
 import dev.switchboard.gateway.support.TestGateway;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +83,90 @@ class SmppCarrierTest {
     private static JsonNode message(SentMessage sent) {
         return device.client().allMessages(sent.conversationId()).stream()
                 .filter(m -> m.get("id").asText().equals(sent.id())).findFirst().orElseThrow();
+    }
+
+    private static List<String> statuses(JsonNode history) {
+        List<String> out = new ArrayList<>();
+        history.forEach(step -> out.add(step.get("status").asText()));
+        return out;
+    }
+
+    /** The steps' times, which must parse and never go backwards. */
+    private static List<Instant> times(JsonNode history) {
+        List<Instant> out = new ArrayList<>();
+        history.forEach(step -> out.add(Instant.parse(step.get("at").asText())));
+        for (int i = 1; i < out.size(); i++) {
+            assertFalse(out.get(i).isBefore(out.get(i - 1)), history.toString());
+        }
+        return out;
+    }
+
+    @Test
+    void twoSegmentUcs2ReplyShowsItsSmsDetailsAndStatusHistory() throws Exception {
+        int before = smsc.submitted().size();
+        String text = "Ci vediamo domani alle otto davanti al bar, porto io i biglietti del concerto per tutti e due 😊";
+        assertTrue(text.length() > 70 && text.length() <= 134, "two UCS-2 segments: " + text.length());
+        EventRecorder events = new EventRecorder();
+        try (SyncStream stream = device.client().stream(CursorStore.inMemory(0), events)) {
+            SentMessage sent = device.client().send("+447700900021", text);
+            Predicate<SyncEvent> created = e -> e.type().equals("message.created") && e.data().get("id").asText().equals(sent.id());
+            events.await("message.created", WAIT, r -> r.count(created) == 1);
+            JsonNode queued = events.events().stream().filter(created).findFirst().orElseThrow().data();
+            assertEquals(List.of("queued"), statuses(queued.get("statusHistory")));
+            assertTrue(queued.get("sms").isNull(), "not planned before the carrier took it: " + queued);
+
+            smsc.awaitSubmitted(before + 2, WAIT);
+            var parts = smsc.submitted().subList(before, before + 2);
+            awaitStatus(sent, "sent");
+            smsc.receipt(parts.get(0).messageId(), "DELIVRD", "000");
+            smsc.receipt(parts.get(1).messageId(), "DELIVRD", "000");
+            awaitStatus(sent, "delivered");
+
+            JsonNode m = message(sent);
+            assertEquals("sms", m.get("channel").asText());
+            assertEquals(2, m.get("sms").get("segments").asInt(), m.toString());
+            assertEquals("ucs-2", m.get("sms").get("encoding").asText());
+            assertEquals("acme", m.get("sms").get("carrier").asText());
+            assertEquals(List.of("queued", "sent", "delivered"), statuses(m.get("statusHistory")));
+            List<Instant> at = times(m.get("statusHistory"));
+            assertEquals(Instant.parse(m.get("createdAt").asText()), at.get(0));
+            assertEquals(Instant.parse(m.get("updatedAt").asText()), at.get(2));
+            m.get("statusHistory").forEach(step -> assertTrue(step.get("reason").isNull(), step.toString()));
+
+            // Every device's sync stream sees the same: each message.updated carries the history so far.
+            Predicate<SyncEvent> mine = e -> e.type().equals("message.updated") && e.data().get("id").asText().equals(sent.id());
+            events.await("sent and delivered updates", WAIT, r -> r.count(mine) == 2);
+            List<SyncEvent> updates = events.events().stream().filter(mine).toList();
+            assertEquals(List.of("queued", "sent"), statuses(updates.get(0).data().get("statusHistory")));
+            assertEquals("acme", updates.get(0).data().get("sms").get("carrier").asText(), "planned before it was sent");
+            JsonNode delivered = updates.get(1).data();
+            assertEquals("delivered", delivered.get("status").asText());
+            assertEquals(m.get("statusHistory"), delivered.get("statusHistory"));
+            assertEquals(m.get("sms"), delivered.get("sms"));
+        }
+    }
+
+    @Test
+    void onNetMessageHasNoSmsDetailsAndAHistory() throws Exception {
+        Device other = gw.primary("+390616160002");
+        SentMessage sent = device.client().send("+390616160002", "Ci sei stasera?");
+        JsonNode out = message(sent);
+        assertEquals("onnet", out.get("channel").asText());
+        assertTrue(out.has("sms") && out.get("sms").isNull(), out.toString());
+        assertEquals(List.of("delivered"), statuses(out.get("statusHistory")));
+
+        String otherConversation = other.client().conversationWith(SERVED).orElseThrow().get("id").asText();
+        JsonNode in = other.client().allMessages(otherConversation).get(0);
+        assertTrue(in.get("sms").isNull(), in.toString());
+        assertEquals(List.of("delivered"), statuses(in.get("statusHistory")));
+
+        gw.clock.advance(Duration.ofSeconds(3));
+        other.client().markRead(otherConversation, in.get("id").asText());
+        JsonNode read = message(sent);
+        assertEquals(List.of("delivered", "read"), statuses(read.get("statusHistory")), "the read tick crossed over");
+        assertEquals(Duration.ofSeconds(3), Duration.between(times(read.get("statusHistory")).get(0), times(read.get("statusHistory")).get(1)));
+        JsonNode readIn = other.client().allMessages(otherConversation).get(0);
+        assertEquals(List.of("delivered", "read"), statuses(readIn.get("statusHistory")));
     }
 
     @Test
@@ -149,7 +236,12 @@ class SmppCarrierTest {
         awaitStatus(sent, "sent");
         smsc.receipt(smsc.submitted().get(before).messageId(), "UNDELIV", "001");
         awaitStatus(sent, "failed");
-        assertTrue(message(sent).get("statusReason").asText().contains("UNDELIV"), message(sent).toString());
+        JsonNode m = message(sent);
+        assertTrue(m.get("statusReason").asText().contains("UNDELIV"), m.toString());
+        assertEquals(List.of("queued", "sent", "failed"), statuses(m.get("statusHistory")));
+        assertEquals(m.get("statusReason"), m.get("statusHistory").get(2).get("reason"), "the failure keeps its reason in the history");
+        assertEquals(1, m.get("sms").get("segments").asInt());
+        assertEquals("gsm7", m.get("sms").get("encoding").asText());
     }
 
     @Test
@@ -160,6 +252,10 @@ class SmppCarrierTest {
         assertEquals("Ciao! @ 10€", last.get("text").asText());
         assertEquals("in", last.get("direction").asText());
         assertEquals("sms", last.get("channel").asText());
+        assertEquals(1, last.get("sms").get("segments").asInt(), last.toString());
+        assertEquals("ucs-2", last.get("sms").get("encoding").asText());
+        assertEquals("smpp-carrier:acme", last.get("sms").get("carrier").asText());
+        assertEquals(List.of("delivered"), statuses(last.get("statusHistory")));
     }
 
     @Test
@@ -215,7 +311,13 @@ class SmppCarrierTest {
             events.await("the message on the device", WAIT, r -> r.count(mine) == 1);
         }
         assertEquals(0, LongSms.keptSegments(gw, from), "neither the set nor the late repeat is left waiting");
-        assertEquals(1, device.client().allMessages(device.client().conversationWith(from).orElseThrow().get("id").asText()).size());
+        List<JsonNode> stored = device.client().allMessages(device.client().conversationWith(from).orElseThrow().get("id").asText());
+        assertEquals(1, stored.size());
+        JsonNode sms = stored.get(0).get("sms");
+        assertEquals(3, sms.get("segments").asInt(), stored.get(0).toString());
+        assertEquals("gsm7", sms.get("encoding").asText());
+        assertEquals("smpp-carrier:acme", sms.get("carrier").asText());
+        assertEquals(List.of("delivered"), statuses(stored.get(0).get("statusHistory")));
     }
 
     @Test

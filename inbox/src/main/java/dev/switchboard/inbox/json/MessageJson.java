@@ -4,6 +4,8 @@ import dev.switchboard.inbox.InboxException;
 import dev.switchboard.inbox.model.Message;
 import dev.switchboard.inbox.model.MessageContent;
 import dev.switchboard.inbox.model.Part;
+import dev.switchboard.inbox.model.SmsDetails;
+import dev.switchboard.inbox.model.StatusChange;
 import dev.switchboard.inbox.model.Suggestion;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -41,7 +43,23 @@ public final class MessageJson {
                         : new JsonObject().put("postbackData", c.inReplyTo().postbackData()).put("text", c.inReplyTo().text()))
                 .put("e2ee", m.e2ee())
                 .put("createdAt", m.createdAt().toString())
-                .put("updatedAt", m.updatedAt().toString());
+                .put("updatedAt", m.updatedAt().toString())
+                .put("statusHistory", statusHistoryJson(m.statusHistory()))
+                .put("sms", smsJson(m.sms()));
+    }
+
+    /** {@code [{"status", "at", "reason"}]}, oldest first; {@code reason} is null unless the step has one. */
+    static JsonArray statusHistoryJson(List<StatusChange> history) {
+        JsonArray array = new JsonArray();
+        history.forEach(step -> array.add(new JsonObject().put("status", step.status().wire()).put("at", step.at().toString())
+                .put("reason", step.reason())));
+        return array;
+    }
+
+    /** {@code {"segments", "encoding", "carrier"}}, or null when the message did not (yet) travel as SMS. */
+    static JsonObject smsJson(SmsDetails sms) {
+        return sms == null ? null
+                : new JsonObject().put("segments", sms.segments()).put("encoding", sms.encoding()).put("carrier", sms.carrier());
     }
 
     /** The stored form of the content: parts, suggestions and the answered suggestion. */

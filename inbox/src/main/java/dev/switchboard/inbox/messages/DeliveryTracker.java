@@ -1,6 +1,8 @@
 package dev.switchboard.inbox.messages;
 
+import dev.switchboard.inbox.InboxException;
 import dev.switchboard.inbox.model.MessageStatus;
+import dev.switchboard.inbox.model.SmsDetails;
 import dev.switchboard.inbox.persistence.Times;
 import dev.switchboard.inbox.persistence.Transactor;
 import dev.switchboard.inbox.persistence.Tx;
@@ -9,6 +11,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Ties carrier message ids to messages and turns receipts into status changes. A receipt can
@@ -23,8 +26,14 @@ public final class DeliveryTracker {
 
     public DeliveryTracker(Transactor db) { this.db = db; }
 
-    /** Commits one accepted segment and applies any receipt that was waiting for its id. */
-    public Future<Void> segmentAccepted(String messageId, int segment, int segments, String carrier, String smscId, String normalisedId) {
+    /**
+     * Commits one accepted segment and applies any receipt that was waiting for its id. The first
+     * segment accepted also records how the message travels ({@code sms}: SMS count, encoding, route)
+     * on the message, in the same transaction; later ones leave it as it is. No event is appended for
+     * that: the {@code message.updated} of the move to {@code sent} carries it.
+     */
+    public Future<Void> segmentAccepted(String messageId, int segment, int segments, String carrier, String smscId, String normalisedId,
+                                        SmsDetails sms) {
         return db.inTransaction(tx -> tx.query("""
                         INSERT INTO sms_submissions (message_id, segment, segments, carrier, smsc_id, smsc_id_norm, submitted_at)
                         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING""",
@@ -33,11 +42,33 @@ public final class DeliveryTracker {
                         Tuple.of(carrier, normalisedId)))
                 .compose(waiting -> {
                     if (waiting.size() == 0) {
-                        return Future.<Void>succeededFuture();
+                        // The common case takes no number lock, so this commit stays short and never waits
+                        // behind the number's other writers: a crash can resend only what fell in it.
+                        return recordDetails(tx, messageId, sms);
                     }
+                    // A receipt was waiting: the status moves, and status changes lock the number before
+                    // the message row, so take it before writing the row here.
                     Row r = waiting.iterator().next();
-                    return apply(tx, carrier, List.of(normalisedId), Outcome.valueOf(r.getString("state")), r.getString("error")).mapEmpty();
+                    return lockNumberOf(tx, messageId)
+                            .compose(v -> recordDetails(tx, messageId, sms))
+                            .compose(v -> apply(tx, carrier, List.of(normalisedId), Outcome.valueOf(r.getString("state")), r.getString("error")))
+                            .mapEmpty();
                 }));
+    }
+
+    /** The first accepted segment's plan and route, kept on the message; later segments leave it. */
+    private static Future<Void> recordDetails(Tx tx, String messageId, SmsDetails sms) {
+        if (sms == null) {
+            return Future.succeededFuture();
+        }
+        return tx.query("UPDATE messages SET sms_segments = $2, sms_encoding = $3, sms_carrier = $4 WHERE id = $1 AND sms_segments IS NULL",
+                Tuple.of(messageId, sms.segments(), sms.encoding(), sms.carrier())).mapEmpty();
+    }
+
+    private static Future<Void> lockNumberOf(Tx tx, String messageId) {
+        return tx.query("SELECT number FROM messages WHERE id = $1", Tuple.of(messageId)).compose(rows -> rows.size() == 1
+                ? tx.lockNumbers(Set.of(rows.iterator().next().getString(0))).mapEmpty()
+                : Future.failedFuture(InboxException.notFound("message")));
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.switchboard.inbox.InboxException;
 import dev.switchboard.inbox.model.Channel;
 import dev.switchboard.inbox.model.Message;
 import dev.switchboard.inbox.model.MessageContent;
+import dev.switchboard.inbox.model.SmsDetails;
 import dev.switchboard.inbox.persistence.Times;
 import dev.switchboard.inbox.persistence.Transactor;
 import dev.switchboard.inbox.persistence.Tx;
@@ -259,8 +260,10 @@ public final class FragmentStore {
             refs.add(r.getString("carrier_ref"));
         }
         String body = text.join(set.total(), List.copyOf(present));
+        // The segments the set was sent in (a sweep may deliver fewer), in the encoding its first part arrived in.
+        SmsDetails sms = new SmsDetails(set.total(), SmsDetails.encodingName(present.get(0).encoding()), set.source());
         return inbound.insert(tx, new InboundMessage(set.number(), set.sender(), Channel.SMS, MessageContent.text(body),
-                String.join(",", refs)));
+                String.join(",", refs), sms));
     }
 
     private record SetKey(String number, String source, String sender, String scheme, int reference, int total) {

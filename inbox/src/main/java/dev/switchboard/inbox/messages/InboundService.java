@@ -49,8 +49,8 @@ public final class InboundService {
      */
     Future<Message> insert(Tx tx, InboundMessage inbound) {
         return conversations.upsert(tx, inbound.to(), inbound.from(), inbound.channel()).compose(conversationId -> {
-            Message in = new Message(ids.next("msg"), conversationId, inbound.to(), Direction.IN, inbound.from(), inbound.to(),
-                    inbound.channel(), MessageStatus.DELIVERED, null, inbound.content(), false, tx.now(), tx.now());
+            Message in = Message.created(ids.next("msg"), conversationId, inbound.to(), Direction.IN, inbound.from(), inbound.to(),
+                    inbound.channel(), MessageStatus.DELIVERED, inbound.content(), tx.now(), inbound.sms());
             return tx.query(MessageRows.INSERT_WITH_CARRIER_REF, MessageRows.insertArgs(in, null, inbound.carrierRef()))
                     .compose(v -> tx.emit(inbound.to(), SyncEvent.MESSAGE_CREATED, MessageJson.toJson(in)))
                     .map(in);

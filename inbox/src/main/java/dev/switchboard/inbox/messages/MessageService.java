@@ -94,8 +94,8 @@ public final class MessageService {
                     String outId = ids.next("msg");
                     String inId = onnet ? ids.next("msg") : null;
                     return conversations.upsert(tx, from, to, channel).compose(conversationId -> {
-                        Message out = new Message(outId, conversationId, from, Direction.OUT, from, to, channel, status, null,
-                                content, false, tx.now(), tx.now());
+                        Message out = Message.created(outId, conversationId, from, Direction.OUT, from, to, channel, status,
+                                content, tx.now(), null);
                         return tx.query(MessageRows.INSERT, MessageRows.insertArgs(out, inId))
                                 .compose(v -> tx.emit(from, SyncEvent.MESSAGE_CREATED, MessageJson.toJson(out)))
                                 .compose(event -> (onnet ? deliverOnNet(tx, out, inId)
@@ -111,8 +111,8 @@ public final class MessageService {
 
     private Future<Void> deliverOnNet(Tx tx, Message out, String inId) {
         return conversations.upsert(tx, out.to(), out.from(), Channel.ONNET).compose(conversationId -> {
-            Message in = new Message(inId, conversationId, out.to(), Direction.IN, out.from(), out.to(), Channel.ONNET,
-                    MessageStatus.DELIVERED, null, out.content(), false, tx.now(), tx.now());
+            Message in = Message.created(inId, conversationId, out.to(), Direction.IN, out.from(), out.to(), Channel.ONNET,
+                    MessageStatus.DELIVERED, out.content(), tx.now(), null);
             return tx.query(MessageRows.INSERT, MessageRows.insertArgs(in, out.id()))
                     .compose(v -> grantMedia(tx, out.to(), out.content()))
                     .compose(v -> tx.emit(out.to(), SyncEvent.MESSAGE_CREATED, MessageJson.toJson(in)))
@@ -190,9 +190,11 @@ public final class MessageService {
                                     return Future.failedFuture(InboxException.invalid("upTo", "no such message in this conversation"));
                                 }
                                 return tx.query("""
-                                        UPDATE messages SET status = 'read', updated_at = $3 WHERE conversation_id = $1
-                                            AND direction = 'in' AND status <> 'read' AND pos <= $2 RETURNING id, counterpart_id""",
-                                        Tuple.of(conversationId, pos.iterator().next().getLong(0), Times.db(tx.now())));
+                                        UPDATE messages SET status = 'read', updated_at = $3, status_history = status_history || $4::jsonb
+                                        WHERE conversation_id = $1 AND direction = 'in' AND status <> 'read' AND pos <= $2
+                                        RETURNING id, counterpart_id""",
+                                        Tuple.of(conversationId, pos.iterator().next().getLong(0), Times.db(tx.now()),
+                                                MessageRows.historyStep(MessageStatus.READ, tx.now(), null)));
                             })
                             .compose(updated -> {
                                 if (updated.rowCount() == 0) {
@@ -219,9 +221,9 @@ public final class MessageService {
         if (ids.isEmpty()) {
             return Future.succeededFuture();
         }
-        return tx.query("UPDATE messages SET status = 'read', updated_at = $2 WHERE id = ANY($1)"
-                                + " AND status IN ('queued', 'sent', 'delivered') RETURNING " + MessageRows.COLUMNS,
-                        Tuple.of(ids.toArray(new String[0]), Times.db(tx.now())))
+        return tx.query("UPDATE messages SET status = 'read', updated_at = $2, " + MessageRows.appendHistory(3)
+                                + " WHERE id = ANY($1) AND status IN ('queued', 'sent', 'delivered') RETURNING " + MessageRows.COLUMNS,
+                        Tuple.of(ids.toArray(new String[0]), Times.db(tx.now()), MessageRows.historyStep(MessageStatus.READ, tx.now(), null)))
                 .compose(rows -> {
                     List<Message> messages = new ArrayList<>();
                     rows.forEach(r -> messages.add(MessageRows.map(r)));

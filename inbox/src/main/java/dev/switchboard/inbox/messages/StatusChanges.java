@@ -12,7 +12,10 @@ import io.vertx.sqlclient.Tuple;
 import java.util.Optional;
 import java.util.Set;
 
-/** The forward-only status move inside a caller's transaction, with its sync event. */
+/**
+ * The forward-only status move inside a caller's transaction, with its sync event. The same UPDATE
+ * appends the step to the message's status history; a refused move changes neither.
+ */
 final class StatusChanges {
     private StatusChanges() {}
 
@@ -29,8 +32,10 @@ final class StatusChanges {
                         if (!now.canMoveTo(next)) {
                             return Future.succeededFuture(Optional.<Message>empty());
                         }
-                        return tx.query("UPDATE messages SET status = $2, status_reason = $3, updated_at = $4 WHERE id = $1 RETURNING "
-                                        + MessageRows.COLUMNS, Tuple.of(messageId, next.wire(), reason, Times.db(tx.now())))
+                        return tx.query("UPDATE messages SET status = $2, status_reason = $3, updated_at = $4, "
+                                        + MessageRows.appendHistory(5) + " WHERE id = $1 RETURNING " + MessageRows.COLUMNS,
+                                        Tuple.of(messageId, next.wire(), reason, Times.db(tx.now()),
+                                                MessageRows.historyStep(next, tx.now(), reason)))
                                 .map(updated -> MessageRows.map(updated.iterator().next()))
                                 .compose(m -> tx.emit(number, SyncEvent.MESSAGE_UPDATED, MessageJson.toJson(m)).map(e -> Optional.of(m)));
                     });

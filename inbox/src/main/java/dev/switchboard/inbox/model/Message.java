@@ -1,8 +1,16 @@
 package dev.switchboard.inbox.model;
 
 import java.time.Instant;
+import java.util.List;
 
-/** One message as it sits in one number's inbox. An on-net message has a copy in each inbox. */
+/**
+ * One message as it sits in one number's inbox. An on-net message has a copy in each inbox.
+ *
+ * @param statusHistory every status the message went through, oldest first, beginning with the one
+ *                      it was created with and ending with {@code status}
+ * @param sms           how it travelled as SMS; null on-net, and for outbound SMS until the carrier
+ *                      accepted its first segment
+ */
 public record Message(
         String id,
         String conversationId,
@@ -16,4 +24,18 @@ public record Message(
         MessageContent content,
         boolean e2ee,
         Instant createdAt,
-        Instant updatedAt) {}
+        Instant updatedAt,
+        List<StatusChange> statusHistory,
+        SmsDetails sms) {
+
+    public Message {
+        statusHistory = List.copyOf(statusHistory);
+    }
+
+    /** A message just created with {@code status} at {@code at}: its history is that one step. */
+    public static Message created(String id, String conversationId, String number, Direction direction, String from, String to,
+                                  Channel channel, MessageStatus status, MessageContent content, Instant at, SmsDetails sms) {
+        return new Message(id, conversationId, number, direction, from, to, channel, status, null, content, false, at, at,
+                List.of(new StatusChange(status, at, null)), sms);
+    }
+}

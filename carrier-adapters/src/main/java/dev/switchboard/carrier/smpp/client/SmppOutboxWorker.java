@@ -8,6 +8,7 @@ import dev.switchboard.carrier.sms.SmsSegment;
 import dev.switchboard.inbox.messages.DeliveryTracker;
 import dev.switchboard.inbox.messages.OutboxItem;
 import dev.switchboard.inbox.messages.OutboxStore;
+import dev.switchboard.inbox.model.SmsDetails;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -89,6 +90,8 @@ public final class SmppOutboxWorker implements AutoCloseable {
         } catch (MessageTooLongException e) {
             return outbox.failed(item.messageId(), "too long for SMS: " + e.getMessage());
         }
+        // Recorded on the message with the first accepted segment: what the recipient receives, and by which route.
+        SmsDetails details = new SmsDetails(plan.smsCount(), SmsDetails.encodingName(plan.encoding().name()), c.id());
         Future<Void> chain = Future.succeededFuture();
         for (SmsSegment segment : plan.segments()) {
             if (item.submittedSegments().contains(segment.index())) {
@@ -96,7 +99,7 @@ public final class SmppOutboxWorker implements AutoCloseable {
             }
             chain = chain.compose(v -> c.send(new SubmitRequest(item.from(), item.to(), segment, plan.dataCoding()))
                     .compose(smscId -> tracker.segmentAccepted(item.messageId(), segment.index(), segment.total(), c.id(),
-                            smscId, c.normalise(smscId))));
+                            smscId, c.normalise(smscId), details)));
         }
         return chain.compose(v -> outbox.submitted(item.messageId()))
                 .recover(e -> {
