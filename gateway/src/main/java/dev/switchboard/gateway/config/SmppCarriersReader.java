@@ -2,6 +2,7 @@ package dev.switchboard.gateway.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.carrier.receipt.IdBase;
+import dev.switchboard.carrier.smpp.client.AddressFormat;
 import dev.switchboard.carrier.smpp.client.SmppCarrierSettings;
 import dev.switchboard.carrier.sms.ConcatMode;
 import dev.switchboard.carrier.sms.DataCoding0;
@@ -16,7 +17,7 @@ import java.util.Set;
 /** Reads {@code smpp.carriers}: the SMSCs Switchboard binds to, with a default for every field but the address and credentials. */
 final class SmppCarriersReader {
     private static final Set<String> FIELDS = Set.of("id", "host", "port", "systemId", "password", "systemType", "bindType", "binds",
-            "window", "throughput", "dataCoding0", "dataCoding1", "receiptIdBase", "concatenation", "enquireLinkSeconds", "prefixes");
+            "window", "throughput", "dataCoding0", "dataCoding1", "receiptIdBase", "concatenation", "enquireLinkSeconds", "addressFormat", "prefixes");
 
     private SmppCarriersReader() {}
 
@@ -47,6 +48,7 @@ final class SmppCarriersReader {
                     e.choice("dataCoding0", "gsm7", DataCoding0.class), e.choice("dataCoding1", "ia5", DataCoding1.class),
                     e.choice("receiptIdBase", "hex", IdBase.class),
                     e.choice("concatenation", "udh8", ConcatMode.class), e.integer("enquireLinkSeconds", 30, 5, 3_600),
+                    e.choice("addressFormat", "international", AddressFormat.class),
                     e.prefixes()));
         }
         return carriers;

@@ -177,6 +177,7 @@ class SmppCarrierTest {
         smsc.awaitSubmitted(before + 1, WAIT);
         SmscSimulator.Submitted pdu = smsc.submitted().get(before);
         assertEquals("447700900001", pdu.to(), "sent with TON 1 and no plus");
+        assertEquals(1, pdu.destTon());
         assertEquals("390616160001", pdu.from());
         awaitStatus(sent, "sent");
         smsc.receipt(pdu.messageId(), "DELIVRD", "000");
@@ -264,6 +265,26 @@ class SmppCarrierTest {
         smsc.mobileOriginated("447700900011", "390616160001", gsm, (byte) 1);
         Eventually.await("the SMS in the inbox", WAIT, () -> device.client().conversationWith("+447700900011").isPresent());
         assertEquals("@casa_mia $5 è", device.client().conversationWith("+447700900011").orElseThrow().get("lastMessage").get("text").asText());
+    }
+
+    @Test
+    void longItalianTextWithEmojiSurvivesMtThenMoUnchanged() throws Exception {
+        String text = LongSms.ITALIAN_AND_EMOJI;
+        assertTrue(text.length() >= 1_000, "about a thousand characters");
+        int before = smsc.submitted().size();
+        SentMessage sent = device.client().send("+447700900021", text);
+        awaitStatus(sent, "sent");
+        var segments = smsc.submitted().subList(before, smsc.submitted().size());
+        assertTrue(segments.size() > 10, "a long UCS-2 text is many segments: " + segments.size());
+        // The handset answers with exactly what it received: the same segments come back as MO, last one first.
+        for (int i = segments.size() - 1; i >= 0; i--) {
+            SmscSimulator.Submitted s = segments.get(i);
+            smsc.deliverRaw("447700900021", "390616160001", s.esmClass(), s.dataCoding(), s.shortMessage());
+        }
+        Eventually.await("the echoed message in the inbox", WAIT, () -> device.client().conversationWith("+447700900021")
+                .map(c -> c.get("lastMessage").get("direction").asText().equals("in")).orElse(false));
+        JsonNode echoed = device.client().conversationWith("+447700900021").orElseThrow().get("lastMessage");
+        assertEquals(text, echoed.get("text").asText(), "MT then MO: every character, escape and surrogate pair intact");
     }
 
     @Test

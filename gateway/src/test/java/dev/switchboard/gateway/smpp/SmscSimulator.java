@@ -49,7 +49,7 @@ import org.jsmpp.util.MessageId;
  * submit_sm_resp), deliver mobile-originated SMS and drop every bind.
  */
 final class SmscSimulator implements AutoCloseable {
-    record Submitted(String messageId, String to, String from, byte esmClass, byte dataCoding, byte[] shortMessage) {}
+    record Submitted(String messageId, String to, String from, byte esmClass, byte dataCoding, byte[] shortMessage, byte destTon) {}
 
     private final SMPPServerSessionListener listener;
     private final Set<SMPPServerSession> sessions = ConcurrentHashMap.newKeySet();
@@ -299,7 +299,7 @@ final class SmscSimulator implements AutoCloseable {
             String id = Long.toHexString(ids.incrementAndGet());
             synchronized (SmscSimulator.this) {
                 submitted.add(new Submitted(id, submit.getDestAddress(), submit.getSourceAddr(), submit.getEsmClass(),
-                        submit.getDataCoding(), submit.getShortMessage()));
+                        submit.getDataCoding(), submit.getShortMessage(), submit.getDestAddrTon()));
                 SmscSimulator.this.notifyAll();
                 if (holding && answerBeforeHolding > 0) {
                     answerBeforeHolding--;

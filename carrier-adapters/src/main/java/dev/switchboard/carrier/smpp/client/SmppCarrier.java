@@ -135,9 +135,11 @@ public final class SmppCarrier implements SmsRoute, AutoCloseable {
             }
             boolean international = request.from().startsWith("+");
             // An alphanumeric sender (a system message) goes as TON 5 / NPI 0, exactly as written.
-            return session.submitShortMessage("", international ? TypeOfNumber.INTERNATIONAL : TypeOfNumber.ALPHANUMERIC,
-                    international ? NumberingPlanIndicator.ISDN : NumberingPlanIndicator.UNKNOWN, digits(request.from()),
-                    TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, digits(request.to()),
+            AddressFormat format = settings.addressFormat();
+            return session.submitShortMessage("", international ? format.ton() : TypeOfNumber.ALPHANUMERIC,
+                    international ? format.npi() : NumberingPlanIndicator.UNKNOWN,
+                    international ? format.write(request.from()) : request.from(),
+                    format.ton(), format.npi(), format.write(request.to()),
                     new ESMClass(segment.udhi() ? 0x40 : 0), (byte) 0, (byte) 0, null, null,
                     new RegisteredDelivery(SMSCDeliveryReceipt.SUCCESS_FAILURE), (byte) 0, DataCodings.newInstance(request.dataCoding()),
                     (byte) 0, shortMessage, tlvs.toArray(new OptionalParameter[0])).getMessageId();
@@ -156,10 +158,6 @@ public final class SmppCarrier implements SmsRoute, AutoCloseable {
     @Override
     public String normalise(String smscId) {
         return ReceiptIds.normalise(smscId, settings.receiptIdBase());
-    }
-
-    private static String digits(String e164) {
-        return e164.startsWith("+") ? e164.substring(1) : e164;
     }
 
     @Override

@@ -23,6 +23,7 @@ public record SmppCarrierSettings(
         IdBase receiptIdBase,
         ConcatMode concatMode,
         int enquireLinkSeconds,
+        AddressFormat addressFormat,
         List<String> prefixes) {
 
     public enum BindMode { TRANSCEIVER, TRANSMITTER_RECEIVER }
