@@ -180,4 +180,89 @@ class SmppServerFaultTest {
         assertTrue(session.getSessionState().isBound());
         session.unbindAndClose();
     }
+
+    // --- raw PDUs: what no SMPP library would send ------------------------------------------------
+
+    /** Bound over a raw socket as carrier1, asserting the bind_transceiver_resp. */
+    private static RawSmpp rawBound() throws IOException {
+        RawSmpp raw = new RawSmpp(PORT);
+        try {
+            RawSmpp.Pdu resp = raw.bind("carrier1", "secret");
+            assertEquals(RawSmpp.BIND_TRANSCEIVER_RESP, resp.commandId(), resp::toString);
+            assertEquals(SMPPConstant.STAT_ESME_ROK, resp.status(), resp::toString);
+            return raw;
+        } catch (IOException | RuntimeException | Error e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    private static long syncHead() {
+        return device.client().sync(0, 1000).next();
+    }
+
+    /** A fresh bind works and its enquire_link is answered: the server took no harm from what came before. */
+    private static void assertAFreshBindWorks() throws IOException {
+        try (RawSmpp raw = rawBound()) {
+            int seq = raw.nextSequence();
+            raw.send(RawSmpp.ENQUIRE_LINK, seq, new byte[0]);
+            RawSmpp.Pdu resp = raw.read();
+            assertEquals(RawSmpp.ENQUIRE_LINK_RESP, resp.commandId(), resp::toString);
+            assertEquals(seq, resp.sequence());
+        }
+    }
+
+    @Test
+    void unknownTlvIsIgnoredAndTheMessageStoredOnceWithItsText() throws Exception {
+        try (RawSmpp raw = rawBound()) {
+            byte[] body = RawSmpp.submitSm("447700900311", SERVED.substring(1), 0, "TLV sconosciuto".getBytes(StandardCharsets.US_ASCII))
+                    .tlv(0x1401, new byte[] {0x01, 0x02, 0x03})  // vendor-specific, meaning nothing here
+                    .tlv(0x3FFF, new byte[0])                    // reserved, empty
+                    .bytes();
+            int seq = raw.nextSequence();
+            raw.send(RawSmpp.SUBMIT_SM, seq, body);
+            RawSmpp.Pdu resp = raw.read();
+            assertEquals(RawSmpp.SUBMIT_SM_RESP, resp.commandId(), resp::toString);
+            assertEquals(SMPPConstant.STAT_ESME_ROK, resp.status(), "SMPP 3.4 5.3: unknown optional parameters are ignored");
+            assertEquals(seq, resp.sequence());
+            String messageId = new String(resp.body(), 0, resp.body().length - 1, StandardCharsets.US_ASCII);
+            assertTrue(messageId.matches("[0-9a-f]{16}"), messageId);
+        }
+        assertEquals(1, messagesFrom("+447700900311"), "stored once");
+        String conversation = device.client().conversationWith("+447700900311").orElseThrow().get("id").asText();
+        assertEquals("TLV sconosciuto", device.client().allMessages(conversation).get(0).get("text").asText());
+    }
+
+    @Test
+    void commandLengthTooShortForAHeaderIsNackedWithInvalidLengthAndTheConnectionClosed() throws Exception {
+        long before = syncHead();
+        try (RawSmpp raw = rawBound()) {
+            // command_length 8: not even the 16 octets of a header.
+            raw.sendBytes(ByteBuffer.allocate(8).putInt(8).putInt(RawSmpp.ENQUIRE_LINK).array());
+            RawSmpp.Pdu nack = raw.read();
+            assertEquals(RawSmpp.GENERIC_NACK, nack.commandId(), nack::toString);
+            assertEquals(SMPPConstant.STAT_ESME_RINVCMDLEN, nack.status(), nack::toString);
+            // The stream cannot be trusted after a bad length: the server ends the session.
+            assertTrue(raw.closedByServer(), "the server closes the connection");
+        }
+        assertEquals(before, syncHead(), "nothing was stored");
+        assertAFreshBindWorks();
+    }
+
+    @Test
+    void enquireLinkAndUnbindAreAnsweredOverTheWire() throws Exception {
+        try (RawSmpp raw = rawBound()) {
+            int seq = 0x7ABCDEF0;
+            raw.send(RawSmpp.ENQUIRE_LINK, seq, new byte[0]);
+            RawSmpp.Pdu link = raw.read();
+            assertEquals(new RawSmpp.Pdu(16, RawSmpp.ENQUIRE_LINK_RESP, SMPPConstant.STAT_ESME_ROK, seq, new byte[0]).toString(),
+                    link.toString(), "enquire_link_resp, ESME_ROK, same sequence number, no body");
+            int unbindSeq = raw.nextSequence();
+            raw.send(RawSmpp.UNBIND, unbindSeq, new byte[0]);
+            RawSmpp.Pdu unbind = raw.read();
+            assertEquals(new RawSmpp.Pdu(16, RawSmpp.UNBIND_RESP, SMPPConstant.STAT_ESME_ROK, unbindSeq, new byte[0]).toString(),
+                    unbind.toString(), "unbind_resp, ESME_ROK, same sequence number");
+            // SMPP 3.4 leaves closing the connection to the ESME after unbind_resp; jsmpp waits for it: closed here.
+        }
+    }
 }
