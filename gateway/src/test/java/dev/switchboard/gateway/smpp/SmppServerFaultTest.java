@@ -250,6 +250,92 @@ class SmppServerFaultTest {
     }
 
     @Test
+    void hugeCommandLengthIsNackedWithInvalidLengthOrClosedAndAFreshBindWorks() throws Exception {
+        long before = syncHead();
+        try (RawSmpp raw = rawBound()) {
+            // command_length 0x7FFFFFFF: no PDU is 2 GB; the server must not try to read (or allocate) it.
+            raw.sendWithLength(0x7FFFFFFF, RawSmpp.SUBMIT_SM, raw.nextSequence(), new byte[0]);
+            try {
+                RawSmpp.Pdu nack = raw.read();
+                assertEquals(RawSmpp.GENERIC_NACK, nack.commandId(), nack::toString);
+                assertEquals(SMPPConstant.STAT_ESME_RINVCMDLEN, nack.status(), nack::toString);
+            } catch (java.io.EOFException closed) {
+                // Closing without a word is also what SMPP allows once the stream cannot be trusted.
+            }
+            assertTrue(raw.closedByServer(), "the server closes the connection");
+        }
+        assertEquals(before, syncHead(), "nothing was stored");
+        assertAFreshBindWorks();
+    }
+
+    @Test
+    void submitSmCutShortInsideDestinationAddrIsRefusedWithItsSequenceAndTheSessionGoesOn() throws Exception {
+        try (RawSmpp raw = rawBound()) {
+            String from = "447700900321";
+            byte[] whole = RawSmpp.submitSm(from, SERVED.substring(1), 0, "mai arrivato".getBytes(StandardCharsets.US_ASCII)).bytes();
+            // service_type NUL, TON, NPI, source_addr NUL, TON, NPI: then 4 digits of destination_addr, and the PDU ends.
+            int cut = 1 + 2 + from.length() + 1 + 2 + 4;
+            int seq = raw.nextSequence();
+            raw.send(RawSmpp.SUBMIT_SM, seq, java.util.Arrays.copyOf(whole, cut));
+            RawSmpp.Pdu resp = raw.read();
+            assertTrue(resp.commandId() == RawSmpp.GENERIC_NACK || resp.commandId() == RawSmpp.SUBMIT_SM_RESP, resp::toString);
+            assertTrue(resp.status() != SMPPConstant.STAT_ESME_ROK, resp::toString);
+            assertEquals(seq, resp.sequence(), resp::toString);
+            assertSessionGoesOn(raw, "447700900322", "dopo il troncato");
+            assertEquals(0, messagesFrom("+" + from), "the cut-short submit_sm stored nothing");
+        }
+    }
+
+    @Test
+    void smLengthDisagreeingWithShortMessageOrAbove254IsRefusedAndTheSessionGoesOn() throws Exception {
+        long before = syncHead();
+        try (RawSmpp raw = rawBound()) {
+            String from = "447700900331";
+            byte[] a255 = new byte[255];
+            java.util.Arrays.fill(a255, (byte) 'a');
+            byte[][] bodies = {
+                    RawSmpp.submitSm(from, SERVED.substring(1), 0, 20, "12345".getBytes(StandardCharsets.US_ASCII)).bytes(),
+                    RawSmpp.submitSm(from, SERVED.substring(1), 0, 5, "123456789012".getBytes(StandardCharsets.US_ASCII)).bytes(),
+                    RawSmpp.submitSm(from, SERVED.substring(1), 0, a255).bytes(),
+            };
+            for (byte[] body : bodies) {
+                int seq = raw.nextSequence();
+                raw.send(RawSmpp.SUBMIT_SM, seq, body);
+                RawSmpp.Pdu resp = raw.read();
+                assertTrue(resp.commandId() == RawSmpp.GENERIC_NACK || resp.commandId() == RawSmpp.SUBMIT_SM_RESP, resp::toString);
+                assertTrue(resp.status() != SMPPConstant.STAT_ESME_ROK, resp::toString);
+                assertEquals(seq, resp.sequence(), resp::toString);
+            }
+            int seq = raw.nextSequence();
+            raw.send(RawSmpp.ENQUIRE_LINK, seq, new byte[0]);
+            RawSmpp.Pdu link = raw.read();
+            assertEquals(RawSmpp.ENQUIRE_LINK_RESP, link.commandId(), link::toString);
+            assertEquals(seq, link.sequence());
+            assertEquals(before, syncHead(), "nothing was stored");
+            assertEquals(0, messagesFrom("+" + from));
+            assertSessionGoesOn(raw, "447700900332", "dopo sm length sbagliato");
+        }
+    }
+
+    /** On {@code raw}: enquire_link is answered, and a valid submit_sm is taken and stored once with its text. */
+    private static void assertSessionGoesOn(RawSmpp raw, String from, String text) throws IOException {
+        int linkSeq = raw.nextSequence();
+        raw.send(RawSmpp.ENQUIRE_LINK, linkSeq, new byte[0]);
+        RawSmpp.Pdu link = raw.read();
+        assertEquals(RawSmpp.ENQUIRE_LINK_RESP, link.commandId(), link::toString);
+        assertEquals(linkSeq, link.sequence());
+        int seq = raw.nextSequence();
+        raw.send(RawSmpp.SUBMIT_SM, seq, RawSmpp.submitSm(from, SERVED.substring(1), 0, text.getBytes(StandardCharsets.US_ASCII)).bytes());
+        RawSmpp.Pdu resp = raw.read();
+        assertEquals(RawSmpp.SUBMIT_SM_RESP, resp.commandId(), resp::toString);
+        assertEquals(SMPPConstant.STAT_ESME_ROK, resp.status(), resp::toString);
+        assertEquals(seq, resp.sequence());
+        assertEquals(1, messagesFrom("+" + from), "the valid submit_sm is stored once");
+        String conversation = device.client().conversationWith("+" + from).orElseThrow().get("id").asText();
+        assertEquals(text, device.client().allMessages(conversation).get(0).get("text").asText());
+    }
+
+    @Test
     void enquireLinkAndUnbindAreAnsweredOverTheWire() throws Exception {
         try (RawSmpp raw = rawBound()) {
             int seq = 0x7ABCDEF0;

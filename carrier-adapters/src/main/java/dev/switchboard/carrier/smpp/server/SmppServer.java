@@ -5,6 +5,8 @@ import dev.switchboard.carrier.smpp.SmppInbound;
 import dev.switchboard.inbox.messages.AccountReceiptStore;
 import java.util.List;
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
@@ -17,13 +19,17 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.jsmpp.DefaultPDUSender;
+import org.jsmpp.PDUSender;
 import org.jsmpp.SMPPConstant;
+import org.jsmpp.SynchronizedPDUSender;
 import org.jsmpp.bean.BindType;
 import org.jsmpp.bean.InterfaceVersion;
 import org.jsmpp.extra.SessionState;
 import org.jsmpp.session.BindRequest;
 import org.jsmpp.session.SMPPServerSession;
-import org.jsmpp.session.SMPPServerSessionListener;
+import org.jsmpp.session.connection.Connection;
+import org.jsmpp.session.connection.socket.SocketConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +37,19 @@ import org.slf4j.LoggerFactory;
  * The SMSC role: accepts binds from configured accounts and hands their PDUs to
  * {@link SubmitSmReceiver}. jsmpp's accept loop and bind handshakes block, so they run on threads
  * of their own, started here and stopped in {@link #close()}.
+ *
+ * <p>Connections are accepted here rather than by jsmpp's {@code SMPPServerSessionListener} so that
+ * each session reads through a {@link GuardedPduReader}: jsmpp 3.0.2 neither survives a huge
+ * command_length nor answers a submit_sm whose body is cut short or whose sm_length is wrong.
  */
 public final class SmppServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SmppServer.class);
     private static final long BIND_TIMEOUT_MS = 10_000;
     private static final AtomicInteger THREADS = new AtomicInteger();
+    // jsmpp's SMPPServerSessionListener defaults, kept.
+    private static final int INITIATION_TIMER_MS = 5_000;
+    private static final int PDU_PROCESSOR_DEGREE = 3;
+    private static final int QUEUE_CAPACITY = 100;
 
     private final SmppServerSettings settings;
     private final Map<String, SmppAccount> accountsById;
@@ -43,7 +57,7 @@ public final class SmppServer implements AutoCloseable {
     private final AccountSessions receivers;
     private final Set<SMPPServerSession> sessions = ConcurrentHashMap.newKeySet();
     private final ExecutorService binds = Executors.newCachedThreadPool(r -> daemon(r, "smpp-bind-"));
-    private SMPPServerSessionListener listener;
+    private ServerSocket listener;
     private Thread acceptor;
     private volatile boolean running;
 
@@ -57,24 +71,37 @@ public final class SmppServer implements AutoCloseable {
 
     /** Opens the port (blocking; call it off the event loop) and starts accepting. */
     public void start() throws IOException {
-        listener = new SMPPServerSessionListener(settings.port());
-        listener.setMessageReceiverListener(receiver);
+        listener = new ServerSocket(settings.port());
         running = true;
         acceptor = daemon(this::acceptLoop, "smpp-accept-");
         acceptor.start();
-        LOG.info("SMPP server listening on port {} for {} accounts", listener.getPort(), accountsById.size());
+        LOG.info("SMPP server listening on port {} for {} accounts", listener.getLocalPort(), accountsById.size());
     }
 
     private void acceptLoop() {
         while (running) {
             try {
-                SMPPServerSession session = listener.accept();
+                SMPPServerSession session = session(listener.accept());
                 binds.execute(() -> handshake(session));
             } catch (IOException e) {
                 if (running) {
                     LOG.warn("SMPP accept failed: {}", e.toString());
                 }
             }
+        }
+    }
+
+    /** A session as jsmpp's listener builds it, but reading through a {@link GuardedPduReader}. */
+    private SMPPServerSession session(Socket socket) throws IOException {
+        try {
+            Connection conn = new SocketConnection(socket);
+            conn.setSoTimeout(INITIATION_TIMER_MS);
+            PDUSender sender = new SynchronizedPDUSender(new DefaultPDUSender());
+            return new SMPPServerSession(conn, null, receiver, null, PDU_PROCESSOR_DEGREE, QUEUE_CAPACITY, sender,
+                    new GuardedPduReader(sender, conn.getOutputStream()));
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
         }
     }
 
@@ -126,7 +153,7 @@ public final class SmppServer implements AutoCloseable {
         return Optional.empty();
     }
 
-    public int port() { return listener.getPort(); }
+    public int port() { return listener.getLocalPort(); }
 
     /** A route per account, for replies to peers reached back through its binds. */
     public List<AccountRoute> routes() {
