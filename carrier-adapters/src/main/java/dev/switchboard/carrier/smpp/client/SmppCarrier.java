@@ -1,10 +1,10 @@
 package dev.switchboard.carrier.smpp.client;
 
 import dev.switchboard.carrier.receipt.ReceiptIds;
+import dev.switchboard.carrier.smpp.SegmentPdu;
 import dev.switchboard.carrier.smpp.SmppInbound;
 import dev.switchboard.carrier.smpp.SmsRoute;
 import dev.switchboard.carrier.sms.Segmenter;
-import dev.switchboard.carrier.sms.SmsSegment;
 import dev.switchboard.inbox.messages.DeliveryTracker;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -117,18 +117,9 @@ public final class SmppCarrier implements SmsRoute, AutoCloseable {
             throw SubmitFailure.io("no bind up");
         }
         try {
-            SmsSegment segment = request.segment();
-            byte[] udh = segment.udh();
-            byte[] payload = segment.payload();
-            byte[] shortMessage = new byte[udh.length + payload.length];
-            System.arraycopy(udh, 0, shortMessage, 0, udh.length);
-            System.arraycopy(payload, 0, shortMessage, udh.length, payload.length);
-            List<OptionalParameter> tlvs = new ArrayList<>();
-            segment.sar().ifPresent(sar -> {
-                tlvs.add(new OptionalParameter.Sar_msg_ref_num((short) sar.msgRefNum()));
-                tlvs.add(new OptionalParameter.Sar_total_segments((byte) sar.totalSegments()));
-                tlvs.add(new OptionalParameter.Sar_segment_seqnum((byte) sar.segmentSeqnum()));
-            });
+            SegmentPdu pdu = SegmentPdu.of(request.segment());
+            byte[] shortMessage = pdu.shortMessage();
+            List<OptionalParameter> tlvs = new ArrayList<>(pdu.tlvs());
             if (settings.concatMode() == dev.switchboard.carrier.sms.ConcatMode.PAYLOAD) {
                 tlvs.add(new OptionalParameter.Message_payload(shortMessage));
                 shortMessage = new byte[0];
@@ -140,7 +131,7 @@ public final class SmppCarrier implements SmsRoute, AutoCloseable {
                     international ? format.npi() : NumberingPlanIndicator.UNKNOWN,
                     international ? format.write(request.from()) : request.from(),
                     format.ton(), format.npi(), format.write(request.to()),
-                    new ESMClass(segment.udhi() ? 0x40 : 0), (byte) 0, (byte) 0, null, null,
+                    new ESMClass(pdu.esmClass()), (byte) 0, (byte) 0, null, null,
                     new RegisteredDelivery(SMSCDeliveryReceipt.SUCCESS_FAILURE), (byte) 0, DataCodings.newInstance(request.dataCoding()),
                     (byte) 0, shortMessage, tlvs.toArray(new OptionalParameter[0])).getMessageId();
         } catch (NegativeResponseException e) {

@@ -1,15 +1,13 @@
 package dev.switchboard.carrier.smpp.server;
 
+import dev.switchboard.carrier.smpp.SegmentPdu;
 import dev.switchboard.carrier.smpp.SmsRoute;
 import dev.switchboard.carrier.smpp.client.SubmitRequest;
 import dev.switchboard.carrier.sms.Segmenter;
-import dev.switchboard.carrier.sms.SmsSegment;
 import io.vertx.core.Future;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.jsmpp.bean.OptionalParameter;
 
 /**
  * Messages to peers reached back through an account bound to our server: each segment goes as a
@@ -41,21 +39,10 @@ public final class AccountRoute implements SmsRoute {
 
     @Override
     public Future<String> send(SubmitRequest request) {
-        SmsSegment segment = request.segment();
-        byte[] udh = segment.udh();
-        byte[] payload = segment.payload();
-        byte[] shortMessage = new byte[udh.length + payload.length];
-        System.arraycopy(udh, 0, shortMessage, 0, udh.length);
-        System.arraycopy(payload, 0, shortMessage, udh.length, payload.length);
-        List<OptionalParameter> tlvs = new ArrayList<>();
-        segment.sar().ifPresent(sar -> {
-            tlvs.add(new OptionalParameter.Sar_msg_ref_num((short) sar.msgRefNum()));
-            tlvs.add(new OptionalParameter.Sar_total_segments((byte) sar.totalSegments()));
-            tlvs.add(new OptionalParameter.Sar_segment_seqnum((byte) sar.segmentSeqnum()));
-        });
+        SegmentPdu pdu = SegmentPdu.of(request.segment());
         String id = newId();
         return sessions.deliver(account.systemId(), new AccountSessions.Deliver(request.from(), request.to(),
-                segment.udhi() ? 0x40 : 0, request.dataCoding(), shortMessage, tlvs)).map(id);
+                pdu.esmClass(), request.dataCoding(), pdu.shortMessage(), pdu.tlvs())).map(id);
     }
 
     @Override
