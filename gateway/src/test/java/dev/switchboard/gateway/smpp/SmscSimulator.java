@@ -129,6 +129,17 @@ final class SmscSimulator implements AutoCloseable {
         }
     }
 
+    /** Waits until a bind that can take deliver_sm (receiver or transceiver) is up. */
+    synchronized void awaitReceiverBound(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (sessions.stream().noneMatch(s -> s.getSessionState().isBound() && s.getSessionState().isReceivable())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no receiver bind came up");
+            }
+            wait(20);
+        }
+    }
+
     synchronized void awaitBound(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (sessions.stream().noneMatch(s -> s.getSessionState().isBound())) {
