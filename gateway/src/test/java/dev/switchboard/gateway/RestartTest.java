@@ -23,11 +23,7 @@ class RestartTest {
     @Test
     void everythingIsStillThereAfterAStopAndStartOnTheSameDataFolder() throws Exception {
         Path dataDir = Files.createTempDirectory("switchboard-restart");
-        GatewayConfig config = new ConfigLoader(Map.of(
-                "SWITCHBOARD_HTTP_HOST", "127.0.0.1",
-                "SWITCHBOARD_HTTP_PORT", "0",
-                "SWITCHBOARD_SMPP_SERVER_PORT", "0",
-                "SWITCHBOARD_DATABASE_EMBEDDED_DATA_DIR", dataDir.toString())).load(Path.of("absent.yaml"), false);
+        GatewayConfig config = embeddedDefaults(dataDir);
 
         DeviceCredentials a;
         String conversationId;
@@ -62,11 +58,7 @@ class RestartTest {
     @Test
     void aSecondGatewayOnTheSameDataFolderIsRefusedAndTheFirstKeepsItsDatabase() throws Exception {
         Path dataDir = Files.createTempDirectory("switchboard-shared");
-        GatewayConfig config = new ConfigLoader(Map.of(
-                "SWITCHBOARD_HTTP_HOST", "127.0.0.1",
-                "SWITCHBOARD_HTTP_PORT", "0",
-                "SWITCHBOARD_SMPP_SERVER_PORT", "0",
-                "SWITCHBOARD_DATABASE_EMBEDDED_DATA_DIR", dataDir.toString())).load(Path.of("absent.yaml"), false);
+        GatewayConfig config = embeddedDefaults(dataDir);
         try (Gateway first = Gateway.start(config, Clock.systemUTC())) {
             Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> Gateway.start(config, Clock.systemUTC()));
             assertTrue(String.valueOf(refused.getMessage()).contains("another gateway"), String.valueOf(refused));
@@ -74,6 +66,15 @@ class RestartTest {
                     URI.create("http://127.0.0.1:" + first.httpPort() + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, ready.statusCode(), "the first gateway's database was left alone");
         }
+    }
+
+    /** The default install (embedded database) in the given folder, on free ports. */
+    private static GatewayConfig embeddedDefaults(Path dataDir) {
+        return new ConfigLoader(Map.of(
+                "SWITCHBOARD_HTTP_HOST", "127.0.0.1",
+                "SWITCHBOARD_HTTP_PORT", "0",
+                "SWITCHBOARD_SMPP_SERVER_PORT", "0",
+                "SWITCHBOARD_DATABASE_EMBEDDED_DATA_DIR", dataDir.toString())).load(Path.of("absent.yaml"), false);
     }
 
     private static DeviceCredentials enroll(URI uri, String adminToken, String number) throws Exception {

@@ -250,10 +250,7 @@ class NodeSmppPeerTest {
             Eventually.await("the conversation", WAIT, () -> serverDevice.client().conversationWith("+4915112345678").isPresent());
             SentMessage sent = serverDevice.client().send("+4915112345678", "Sì, a domani 👋");
             Predicate<JsonNode> reply = e -> event("deliver_sm", "to", "4915112345678").test(e) && !e.path("receipt").asBoolean();
-            Eventually.await("the reply on the npm ESME", WAIT, () -> {
-                gw.clock.advance(Duration.ofSeconds(2));
-                return esme.count(reply) > 0;
-            });
+            gw.awaitWhileTimePasses("the reply on the npm ESME", WAIT, () -> esme.count(reply) > 0);
             JsonNode d = esme.await("the reply", WAIT, reply);
             assertEquals("Sì, a domani 👋", d.get("text").asText(), "the npm ESME decodes the UCS-2 reply: " + d);
             assertEquals(8, d.get("dataCoding").asInt());
@@ -330,10 +327,7 @@ class NodeSmppPeerTest {
      */
     private static void awaitStatus(Device device, SentMessage sent, String expected) {
         try {
-            Eventually.await("status " + expected, WAIT, () -> {
-                gw.clock.advance(Duration.ofSeconds(2));
-                return message(device, sent).get("status").asText().equals(expected);
-            });
+            gw.awaitWhileTimePasses("status " + expected, WAIT, () -> message(device, sent).get("status").asText().equals(expected));
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "; the message is " + message(device, sent) + "; the npm SMSC printed:\n"
                     + smsc.transcript(), e);

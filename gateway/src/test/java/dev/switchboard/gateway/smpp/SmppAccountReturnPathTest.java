@@ -120,10 +120,7 @@ class SmppAccountReturnPathTest {
         synchronized List<DeliverSm> delivered() { return List.copyOf(delivered); }
 
         List<DeliverSm> await(String what, int count, Predicate<DeliverSm> which) {
-            Eventually.await(what, WAIT, () -> {
-                gw.clock.advance(Duration.ofSeconds(2));
-                return delivered().stream().filter(which).count() >= count;
-            });
+            gw.awaitWhileTimePasses(what, WAIT, () -> delivered().stream().filter(which).count() >= count);
             return delivered().stream().filter(which).toList();
         }
 
@@ -166,10 +163,7 @@ class SmppAccountReturnPathTest {
     }
 
     private static void awaitStatus(Device device, SentMessage sent, String expected) {
-        Eventually.await("status " + expected, WAIT, () -> {
-            gw.clock.advance(Duration.ofSeconds(2));
-            return status(device, sent).equals(expected);
-        });
+        gw.awaitWhileTimePasses("status " + expected, WAIT, () -> status(device, sent).equals(expected));
     }
 
     private static String awaitConversation(Device device, String peer) {
@@ -247,10 +241,7 @@ class SmppAccountReturnPathTest {
         // A transmitter bind cannot receive: the message must wait for a receiver.
         try (Account transmitter = new Account("latecomer", BindType.BIND_TX)) {
             sent = waitDevice.client().send("+443012345678", "Quando ti colleghi?");
-            Eventually.await("the worker to defer it", WAIT, () -> {
-                gw.clock.advance(Duration.ofSeconds(2));
-                return lastError(sent.id()).contains("latecomer");
-            });
+            gw.awaitWhileTimePasses("the worker to defer it", WAIT, () -> lastError(sent.id()).contains("latecomer"));
             assertEquals("queued", status(waitDevice, sent));
             assertTrue(transmitter.delivered().isEmpty());
         }

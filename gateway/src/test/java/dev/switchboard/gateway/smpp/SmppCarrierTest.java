@@ -74,10 +74,7 @@ class SmppCarrierTest {
      * two seconds so a backed-off message becomes due without the test sleeping.
      */
     private static void awaitStatus(SentMessage sent, String expected) {
-        Eventually.await("status " + expected, WAIT, () -> {
-            gw.clock.advance(Duration.ofSeconds(2));
-            return status(sent).equals(expected);
-        });
+        gw.awaitWhileTimePasses("status " + expected, WAIT, () -> status(sent).equals(expected));
     }
 
     private static JsonNode message(SentMessage sent) {

@@ -47,10 +47,7 @@ class SmppTransmitterReceiverTest {
     void mtGoesOutOnTheTransmitterAndItsReceiptComesBackOnTheReceiver() throws Exception {
         var sent = device.client().send("+447700900051", "split binds");
         smsc.awaitSubmitted(1, WAIT);
-        Eventually.await("sent", WAIT, () -> {
-            gw.clock.advance(Duration.ofSeconds(2));
-            return status(sent.conversationId(), sent.id()).equals("sent");
-        });
+        gw.awaitWhileTimePasses("sent", WAIT, () -> status(sent.conversationId(), sent.id()).equals("sent"));
         smsc.receipt(smsc.submitted().get(0).messageId(), "DELIVRD", "000");
         Eventually.await("delivered", WAIT, () -> status(sent.conversationId(), sent.id()).equals("delivered"));
     }

@@ -121,6 +121,18 @@ public final class TestGateway implements AutoCloseable, BeforeAllCallback, Afte
         return new Device(keys, creds, fresh.withCredentials(creds));
     }
 
+    /**
+     * Waits for a condition that depends on scheduled retries. Retries run on this gateway's clock,
+     * which tests hold still, so each look moves it on two seconds and a backed-off task becomes due
+     * without the test sleeping.
+     */
+    public void awaitWhileTimePasses(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
+        Eventually.await(what, timeout, () -> {
+            clock.advance(Duration.ofSeconds(2));
+            return condition.getAsBoolean();
+        });
+    }
+
     public HttpResult request(String method, String path, String token, String body, Map<String, String> headers)
             throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri.resolve(path)).timeout(Duration.ofSeconds(30))
