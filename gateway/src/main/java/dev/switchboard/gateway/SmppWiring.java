@@ -1,5 +1,6 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.carrier.MediaLinks;
 import dev.switchboard.carrier.smpp.SegmentJoiner;
 import dev.switchboard.carrier.smpp.SmppInbound;
 import dev.switchboard.carrier.smpp.SmsRouter;
@@ -65,7 +66,9 @@ final class SmppWiring implements AutoCloseable {
         this.router = router;
     }
 
-    static SmppWiring start(GatewayConfig config, Vertx vertx, Transactor db, Ids ids, Clock clock) throws Exception {
+    /** {@code mediaLinks} are the public links to media that outbound SMS render into their text. */
+    static SmppWiring start(GatewayConfig config, Vertx vertx, Transactor db, Ids ids, Clock clock, MediaLinks mediaLinks)
+            throws Exception {
         InboundService inbound = new InboundService(db, ids);
         DeliveryTracker tracker = new DeliveryTracker(db);
         FragmentStore fragments = new FragmentStore(db, inbound, clock, config.smpp().reassemblyTimeout(), new SegmentJoiner());
@@ -93,7 +96,7 @@ final class SmppWiring implements AutoCloseable {
             carriers.forEach(SmppCarrier::start);
             router = new SmsRouter(carriers, accounts);
             if (!carriers.isEmpty() || !accounts.isEmpty()) {
-                worker = new SmppOutboxWorker(vertx, new OutboxStore(db, clock), tracker, router);
+                worker = new SmppOutboxWorker(vertx, new OutboxStore(db, clock), tracker, router, mediaLinks);
                 worker.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             }
         } catch (Exception e) {

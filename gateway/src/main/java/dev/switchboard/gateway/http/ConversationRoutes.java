@@ -51,7 +51,8 @@ final class ConversationRoutes {
     static JsonObject toJson(Conversation c) {
         return new JsonObject().put("id", c.id()).put("peer", c.peer()).put("channel", c.channel().wire())
                 .put("lastMessage", c.lastMessage() == null ? null : MessageJson.toJson(c.lastMessage()))
-                .put("unread", c.unread()).put("updatedAt", c.updatedAt().toString());
+                .put("unread", c.unread()).put("updatedAt", c.updatedAt().toString())
+                .put("unsubscribed", c.unsubscribed());
     }
 
     private Future<Reply> messages(RoutingContext ctx) {

@@ -45,7 +45,8 @@ public final class MessageJson {
                 .put("createdAt", m.createdAt().toString())
                 .put("updatedAt", m.updatedAt().toString())
                 .put("statusHistory", statusHistoryJson(m.statusHistory()))
-                .put("sms", smsJson(m.sms()));
+                .put("sms", smsJson(m.sms()))
+                .put("attempts", attemptsJson(m.attempts()));
     }
 
     /** {@code [{"status", "at", "reason"}]}, oldest first; {@code reason} is null unless the step has one. */
@@ -54,6 +55,18 @@ public final class MessageJson {
         history.forEach(step -> array.add(new JsonObject().put("status", step.status().wire()).put("at", step.at().toString())
                 .put("reason", step.reason())));
         return array;
+    }
+
+    /** {@code [{"channel", "provider", "result", "reason", "at"}]}, oldest first. */
+    public static JsonArray attemptsJson(List<dev.switchboard.inbox.model.DeliveryAttempt> attempts) {
+        JsonArray array = new JsonArray();
+        attempts.forEach(a -> array.add(attemptJson(a)));
+        return array;
+    }
+
+    public static JsonObject attemptJson(dev.switchboard.inbox.model.DeliveryAttempt a) {
+        return new JsonObject().put("channel", a.channel().wire()).put("provider", a.provider()).put("result", a.result())
+                .put("reason", a.reason()).put("at", a.at().toString());
     }
 
     /** {@code {"segments", "encoding", "carrier"}}, or null when the message did not (yet) travel as SMS. */

@@ -40,7 +40,7 @@ public final class ConversationQueries {
             afterId = decoded[1];
         }
         return pool.preparedQuery("""
-                SELECT c.id, c.number, c.peer, c.channel, c.updated_at,
+                SELECT c.id, c.number, c.peer, c.channel, c.updated_at, c.unsubscribed_at,
                     (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'in' AND m.status <> 'read') AS unread
                 FROM conversations c
                 WHERE c.number = $1 AND ($2::text IS NULL OR c.peer = $2)
@@ -57,7 +57,8 @@ public final class ConversationQueries {
                         for (Row r : page) {
                             out.add(new Conversation(r.getString("id"), r.getString("number"), r.getString("peer"),
                                     Channel.fromWire(r.getString("channel")), last.get(r.getString("id")),
-                                    r.getLong("unread").intValue(), Times.instant(r.getOffsetDateTime("updated_at"))));
+                                    r.getLong("unread").intValue(), Times.instant(r.getOffsetDateTime("updated_at")),
+                                    r.getValue("unsubscribed_at") != null));
                         }
                         String next = more ? encodeCursor(out.get(out.size() - 1)) : null;
                         return new ConversationPage(out, next);

@@ -20,4 +20,11 @@ final class ConversationStore {
                 RETURNING id""", Tuple.of(ids.next("cnv"), number, peer, channel.wire(), Times.db(tx.now())))
                 .map(rows -> rows.iterator().next().getString(0));
     }
+
+    /** The conversation's id, creating it when there is none, without touching its activity time or channel. */
+    Future<String> existingOrNew(Tx tx, String number, String peer, Channel channel) {
+        return tx.query("SELECT id FROM conversations WHERE number = $1 AND peer = $2", Tuple.of(number, peer))
+                .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next().getString(0))
+                        : upsert(tx, number, peer, channel));
+    }
 }

@@ -48,12 +48,14 @@ public final class InboundService {
      * transaction that has already locked the number (see {@link Tx#lockNumbers}) and found it served.
      */
     Future<Message> insert(Tx tx, InboundMessage inbound) {
-        return conversations.upsert(tx, inbound.to(), inbound.from(), inbound.channel()).compose(conversationId -> {
-            Message in = Message.created(ids.next("msg"), conversationId, inbound.to(), Direction.IN, inbound.from(), inbound.to(),
-                    inbound.channel(), MessageStatus.DELIVERED, inbound.content(), tx.now(), inbound.sms());
-            return tx.query(MessageRows.INSERT_WITH_CARRIER_REF, MessageRows.insertArgs(in, null, inbound.carrierRef()))
-                    .compose(v -> tx.emit(inbound.to(), SyncEvent.MESSAGE_CREATED, MessageJson.toJson(in)))
-                    .map(in);
-        });
+        return conversations.upsert(tx, inbound.to(), inbound.from(), inbound.channel()).compose(conversationId ->
+                // An SMS "2" answering a rich message sent as SMS becomes an answer to its second suggestion.
+                NumberedReplies.resolve(tx, conversationId, inbound.channel(), inbound.content()).compose(content -> {
+                    Message in = Message.created(ids.next("msg"), conversationId, inbound.to(), Direction.IN, inbound.from(),
+                            inbound.to(), inbound.channel(), MessageStatus.DELIVERED, content, tx.now(), inbound.sms());
+                    return tx.query(MessageRows.INSERT_WITH_CARRIER_REF, MessageRows.insertArgs(in, null, inbound.carrierRef()))
+                            .compose(v -> tx.emit(inbound.to(), SyncEvent.MESSAGE_CREATED, MessageJson.toJson(in)))
+                            .map(in);
+                }));
     }
 }

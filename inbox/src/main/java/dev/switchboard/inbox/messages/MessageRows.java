@@ -2,6 +2,7 @@ package dev.switchboard.inbox.messages;
 
 import dev.switchboard.inbox.json.MessageJson;
 import dev.switchboard.inbox.model.Channel;
+import dev.switchboard.inbox.model.DeliveryAttempt;
 import dev.switchboard.inbox.model.Direction;
 import dev.switchboard.inbox.model.Message;
 import dev.switchboard.inbox.model.MessageStatus;
@@ -28,7 +29,7 @@ import java.util.stream.IntStream;
  */
 final class MessageRows {
     static final String COLUMNS = "id, conversation_id, number, direction, from_number, to_number, channel, status,"
-            + " status_reason, content, e2ee, created_at, updated_at, status_history, sms_segments, sms_encoding, sms_carrier";
+            + " status_reason, content, e2ee, created_at, updated_at, status_history, sms_segments, sms_encoding, sms_carrier, attempts";
 
     private static final int COLUMN_COUNT = COLUMNS.split(",").length;
 
@@ -47,7 +48,27 @@ final class MessageRows {
                 Channel.fromWire(r.getString("channel")), MessageStatus.fromWire(r.getString("status")),
                 r.getString("status_reason"), MessageJson.contentFromJson((JsonObject) r.getValue("content")),
                 r.getBoolean("e2ee"), Times.instant(r.getOffsetDateTime("created_at")),
-                Times.instant(r.getOffsetDateTime("updated_at")), history((JsonArray) r.getValue("status_history")), sms);
+                Times.instant(r.getOffsetDateTime("updated_at")), history((JsonArray) r.getValue("status_history")), sms,
+                attempts((JsonArray) r.getValue("attempts")));
+    }
+
+    private static List<DeliveryAttempt> attempts(JsonArray stored) {
+        List<DeliveryAttempt> out = new ArrayList<>(stored.size());
+        for (int i = 0; i < stored.size(); i++) {
+            JsonObject a = stored.getJsonObject(i);
+            out.add(new DeliveryAttempt(Channel.fromWire(a.getString("channel")), a.getString("provider"), a.getString("result"),
+                    a.getString("reason"), Instant.parse(a.getString("at"))));
+        }
+        return out;
+    }
+
+    /** The stored form of one attempt, as a one-element array ready to be appended with {@code ||}. */
+    static JsonArray attemptStep(DeliveryAttempt a) {
+        return new JsonArray().add(attemptJson(a));
+    }
+
+    private static JsonObject attemptJson(DeliveryAttempt a) {
+        return MessageJson.attemptJson(a);
     }
 
     private static List<StatusChange> history(JsonArray stored) {
@@ -97,6 +118,10 @@ final class MessageRows {
         return new Object[] {m.id(), m.conversationId(), m.number(), m.direction().wire(), m.from(), m.to(),
                 m.channel().wire(), m.status().wire(), m.statusReason(), MessageJson.contentJson(m.content()), m.e2ee(),
                 Times.db(m.createdAt()), Times.db(m.updatedAt()), history, sms == null ? null : sms.segments(),
-                sms == null ? null : sms.encoding(), sms == null ? null : sms.carrier(), counterpartId};
+                sms == null ? null : sms.encoding(), sms == null ? null : sms.carrier(), attemptsJson(m.attempts()), counterpartId};
+    }
+
+    private static JsonArray attemptsJson(List<DeliveryAttempt> attempts) {
+        return MessageJson.attemptsJson(attempts);
     }
 }

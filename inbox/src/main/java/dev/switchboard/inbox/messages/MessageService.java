@@ -36,11 +36,17 @@ public final class MessageService {
     private final Transactor db;
     private final Ids ids;
     private final ConversationStore conversations;
+    private final ChannelPolicy channels;
 
     public MessageService(Transactor db, Ids ids) {
+        this(db, ids, ChannelPolicy.SMS_ONLY);
+    }
+
+    public MessageService(Transactor db, Ids ids, ChannelPolicy channels) {
         this.db = db;
         this.ids = ids;
         this.conversations = new ConversationStore(ids);
+        this.channels = channels;
     }
 
     public Future<SendResult> send(Device sender, SendRequest request) {
@@ -88,8 +94,10 @@ public final class MessageService {
         String from = sender.number();
         String to = request.to();
         return resolveMedia(tx, from, request.content())
-                .compose(content -> {
-                    Channel channel = onnet ? Channel.ONNET : Channel.SMS;
+                .compose(content -> (onnet ? Future.succeededFuture(new ChannelPolicy.Decision(Channel.ONNET, false, null))
+                        : refuseUnsubscribed(tx, from, to).compose(v -> channels.choose(tx, from, to, request.channel(), content)))
+                        .compose(decision -> {
+                    Channel channel = decision.channel();
                     MessageStatus status = onnet ? MessageStatus.DELIVERED : MessageStatus.QUEUED;
                     String outId = ids.next("msg");
                     String inId = onnet ? ids.next("msg") : null;
@@ -98,15 +106,28 @@ public final class MessageService {
                                 content, tx.now(), null);
                         return tx.query(MessageRows.INSERT, MessageRows.insertArgs(out, inId))
                                 .compose(v -> tx.emit(from, SyncEvent.MESSAGE_CREATED, MessageJson.toJson(out)))
-                                .compose(event -> (onnet ? deliverOnNet(tx, out, inId)
-                                        : tx.query("INSERT INTO outbox (message_id, number, peer, created_at) VALUES ($1, $2, $3, $4)",
-                                                Tuple.of(outId, from, to, Times.db(tx.now()))).mapEmpty())
+                                .compose(event -> (onnet ? deliverOnNet(tx, out, inId) : queue(tx, out, decision))
                                         .map(v -> new JsonObject().put("id", outId).put("conversationId", conversationId)
                                                 .put("status", status.wire()).put("channel", channel.wire()).put("seq", event.seq())));
                     });
-                })
+                }))
                 .compose(accepted -> tx.query("UPDATE idempotency_keys SET response = $3 WHERE device_id = $1 AND key = $2",
                         Tuple.of(sender.id(), request.idempotencyKey(), accepted)).map(accepted));
+    }
+
+    /** A peer that unsubscribed from this number (RCS UNSUBSCRIBE) gets nothing until it subscribes again. */
+    private static Future<Void> refuseUnsubscribed(Tx tx, String from, String to) {
+        return tx.query("SELECT 1 FROM conversations WHERE number = $1 AND peer = $2 AND unsubscribed_at IS NOT NULL",
+                Tuple.of(from, to)).compose(rows -> rows.size() == 0 ? Future.<Void>succeededFuture()
+                : Future.failedFuture(new InboxException(InboxException.Kind.CONFLICT, "peer_unsubscribed",
+                        to + " unsubscribed from " + from + "; it must subscribe again before it can be messaged")));
+    }
+
+    private static Future<Void> queue(Tx tx, Message out, ChannelPolicy.Decision decision) {
+        return tx.query("""
+                INSERT INTO outbox (message_id, number, peer, created_at, channel, forced, deadline_at) VALUES ($1, $2, $3, $4, $5, $6, $7)""",
+                Tuple.of(out.id(), out.from(), out.to(), Times.db(tx.now()), decision.channel().wire(), decision.forced(),
+                        decision.deadlineAt() == null ? null : Times.db(decision.deadlineAt()))).mapEmpty();
     }
 
     private Future<Void> deliverOnNet(Tx tx, Message out, String inId) {
@@ -212,7 +233,9 @@ public final class MessageService {
                                                 new JsonObject().put("conversationId", conversationId).put("upTo", upTo))
                                         .compose(v -> markCounterpartsRead(tx, counterparts))
                                         // SMPP accounts that asked for a user acknowledgement get it once the device read.
-                                        .compose(v -> AccountReceiptStore.readInTx(tx, read));
+                                        .compose(v -> AccountReceiptStore.readInTx(tx, read))
+                                        // RCS peers get a READ event from the provider.
+                                        .compose(v -> RcsReadReceipts.readInTx(tx, read));
                             });
                 }));
     }

@@ -32,14 +32,14 @@ public final class OutboxStore {
 
     /** After a crash, rows left mid-submission go back to the queue; their accepted segments are remembered. */
     public Future<Integer> recover() {
-        return db.pool().query("UPDATE outbox SET state = 'pending' WHERE state = 'submitting'").execute().map(r -> r.rowCount());
+        return db.pool().query("UPDATE outbox SET state = 'pending' WHERE state = 'submitting' AND channel = 'sms'").execute().map(r -> r.rowCount());
     }
 
     public Future<List<OutboxItem>> claim(int limit) {
         return db.inTransaction(tx -> tx.query("""
                         UPDATE outbox SET state = 'submitting', attempts = attempts + 1
                         WHERE message_id IN (SELECT message_id FROM outbox
-                            WHERE state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
+                            WHERE channel = 'sms' AND state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
                             ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
                         RETURNING message_id, attempts""", Tuple.of(Times.db(tx.now()), limit))
                 .compose(claimed -> {
@@ -81,12 +81,22 @@ public final class OutboxStore {
     /** Every segment was accepted: the message leaves the queue and its ticks move to sent. */
     public Future<Void> submitted(String messageId) {
         return db.inTransaction(tx -> tx.query("DELETE FROM outbox WHERE message_id = $1", Tuple.of(messageId))
+                .compose(v -> recordAttempt(tx, messageId, "accepted", null))
                 .compose(v -> StatusChanges.advance(tx, messageId, MessageStatus.SENT, null)).mapEmpty());
     }
 
     /** The carrier refused the message for good. */
     public Future<Void> failed(String messageId, String reason) {
         return db.inTransaction(tx -> tx.query("DELETE FROM outbox WHERE message_id = $1", Tuple.of(messageId))
+                .compose(v -> recordAttempt(tx, messageId, "failed", reason))
                 .compose(v -> StatusChanges.advance(tx, messageId, MessageStatus.FAILED, reason)).mapEmpty());
+    }
+
+    /** The SMS route is the one recorded with the first accepted segment (null when none was). */
+    private static Future<Void> recordAttempt(dev.switchboard.inbox.persistence.Tx tx, String messageId, String result, String reason) {
+        return tx.query("SELECT sms_carrier FROM messages WHERE id = $1", Tuple.of(messageId)).compose(rows -> rows.size() == 0
+                ? Future.succeededFuture()
+                : Attempts.record(tx, messageId, new dev.switchboard.inbox.model.DeliveryAttempt(dev.switchboard.inbox.model.Channel.SMS,
+                        rows.iterator().next().getString(0), result, reason, tx.now()), null, false).mapEmpty());
     }
 }

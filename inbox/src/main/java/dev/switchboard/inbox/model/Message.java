@@ -10,6 +10,7 @@ import java.util.List;
  *                      it was created with and ending with {@code status}
  * @param sms           how it travelled as SMS; null on-net, and for outbound SMS until the carrier
  *                      accepted its first segment
+ * @param attempts      every attempt to hand an outbound message to a carrier, oldest first
  */
 public record Message(
         String id,
@@ -26,10 +27,20 @@ public record Message(
         Instant createdAt,
         Instant updatedAt,
         List<StatusChange> statusHistory,
-        SmsDetails sms) {
+        SmsDetails sms,
+        List<DeliveryAttempt> attempts) {
 
     public Message {
         statusHistory = List.copyOf(statusHistory);
+        attempts = List.copyOf(attempts);
+    }
+
+    /** A message no carrier has been asked to take yet. */
+    public Message(String id, String conversationId, String number, Direction direction, String from, String to, Channel channel,
+                   MessageStatus status, String statusReason, MessageContent content, boolean e2ee, Instant createdAt,
+                   Instant updatedAt, List<StatusChange> statusHistory, SmsDetails sms) {
+        this(id, conversationId, number, direction, from, to, channel, status, statusReason, content, e2ee, createdAt, updatedAt,
+                statusHistory, sms, List.of());
     }
 
     /** A message just created with {@code status} at {@code at}: its history is that one step. */

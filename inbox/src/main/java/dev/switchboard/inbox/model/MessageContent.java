@@ -26,6 +26,24 @@ public record MessageContent(List<Part> parts, List<Suggestion> suggestions, InR
                 .collect(Collectors.joining("\n"));
     }
 
+    /**
+     * Every suggestion in the order a channel without suggestion chips numbers them (the SMS
+     * rendering lists them as "1. ...", "2. ..." and a reply "2" picks the second): the suggestions
+     * of each rich card first (parts in order, a carousel's cards in order), then the message's own.
+     */
+    public List<Suggestion> numberedSuggestions() {
+        List<Suggestion> all = new java.util.ArrayList<>();
+        for (Part part : parts) {
+            if (part instanceof Part.RichCard card) {
+                all.addAll(card.suggestions());
+            } else if (part instanceof Part.Carousel carousel) {
+                carousel.cards().forEach(card -> all.addAll(card.suggestions()));
+            }
+        }
+        all.addAll(suggestions);
+        return List.copyOf(all);
+    }
+
     /** Every media object the message references, so access to it can follow the message. */
     public List<String> mediaIds() {
         List<String> ids = new java.util.ArrayList<>();

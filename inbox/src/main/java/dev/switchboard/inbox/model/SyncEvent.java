@@ -12,6 +12,8 @@ public record SyncEvent(String number, long seq, String type, Instant at, JsonOb
     public static final String MESSAGE_CREATED = "message.created";
     public static final String MESSAGE_UPDATED = "message.updated";
     public static final String CONVERSATION_READ = "conversation.read";
+    /** A conversation's own state changed (the peer unsubscribed from or subscribed to RCS messages). */
+    public static final String CONVERSATION_UPDATED = "conversation.updated";
     public static final String DEVICE_LINKED = "device.linked";
     public static final String DEVICE_UNLINKED = "device.unlinked";
 

@@ -1,9 +1,11 @@
 package dev.switchboard.carrier.smpp.client;
 
+import dev.switchboard.carrier.MediaLinks;
 import dev.switchboard.carrier.smpp.SmsRoute;
 import dev.switchboard.carrier.smpp.SmsRouter;
 import dev.switchboard.carrier.sms.MessageTooLongException;
 import dev.switchboard.carrier.sms.SmsPlan;
+import dev.switchboard.carrier.sms.SmsRendering;
 import dev.switchboard.carrier.sms.SmsSegment;
 import dev.switchboard.inbox.messages.DeliveryTracker;
 import dev.switchboard.inbox.messages.OutboxItem;
@@ -22,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * segment not yet accepted is submitted and its SMSC id committed at once, so a crash resends only
  * a segment whose acceptance and commit it fell between. Transient failures go back to the queue
  * with backoff; permanent ones fail the message with the SMPP status.
+ *
+ * <p>What goes out is the message rendered as text ({@link SmsRendering}): rich cards, media links,
+ * locations and numbered suggestions all travel; only a message that renders to nothing fails.
  */
 public final class SmppOutboxWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SmppOutboxWorker.class);
@@ -32,18 +37,22 @@ public final class SmppOutboxWorker implements AutoCloseable {
     private final OutboxStore outbox;
     private final DeliveryTracker tracker;
     private final SmsRouter router;
+    private final SmsRendering rendering;
     private long timer = -1;
     private boolean busy;
 
-    public SmppOutboxWorker(Vertx vertx, OutboxStore outbox, DeliveryTracker tracker, List<SmppCarrier> carriers) {
-        this(vertx, outbox, tracker, new SmsRouter(carriers, List.of()));
+    public SmppOutboxWorker(Vertx vertx, OutboxStore outbox, DeliveryTracker tracker, List<SmppCarrier> carriers,
+                            MediaLinks links) {
+        this(vertx, outbox, tracker, new SmsRouter(carriers, List.of()), links);
     }
 
-    public SmppOutboxWorker(Vertx vertx, OutboxStore outbox, DeliveryTracker tracker, SmsRouter router) {
+    /** {@code links} are the public media links rendered into the text for media parts and card images. */
+    public SmppOutboxWorker(Vertx vertx, OutboxStore outbox, DeliveryTracker tracker, SmsRouter router, MediaLinks links) {
         this.vertx = vertx;
         this.outbox = outbox;
         this.tracker = tracker;
         this.router = router;
+        this.rendering = new SmsRendering(links);
     }
 
     public Future<Void> start() {
@@ -79,7 +88,7 @@ public final class SmppOutboxWorker implements AutoCloseable {
         if (!c.ready()) {
             return outbox.retryLater(item.messageId(), Duration.ofSeconds(1), "no bind to carrier " + c.id());
         }
-        String text = item.content().text();
+        String text = rendering.render(item.content());
         if (text.isEmpty()) {
             return outbox.failed(item.messageId(), "nothing in this message can travel as SMS");
         }
