@@ -8,7 +8,10 @@ import dev.switchboard.gateway.http.ApiRouter;
 import dev.switchboard.gateway.http.Authenticator;
 import dev.switchboard.gateway.http.HttpApiVerticle;
 import dev.switchboard.gateway.media.MediaFiles;
+import dev.switchboard.gateway.media.SignedMediaLinks;
+import dev.switchboard.gateway.media.StoredInboundMedia;
 import dev.switchboard.gateway.stream.EventFanout;
+import dev.switchboard.gateway.stream.PeerTyping;
 import dev.switchboard.gateway.stream.TypingNotices;
 import dev.switchboard.inbox.devices.DevicePolicy;
 import dev.switchboard.inbox.devices.DeviceService;
@@ -36,6 +39,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,10 +61,12 @@ public final class Gateway implements AutoCloseable {
     private final HttpApiVerticle http;
     private final int port;
     private final SmppWiring smpp;
+    private final RcsWiring rcs;
     private boolean stopped;
 
     private Gateway(EmbeddedDatabase embedded, Vertx vertx, Pool pool, Transactor db,
-                    PrimaryCheckinSweeper sweeper, LinkService links, String deploymentId, HttpApiVerticle http, int port, SmppWiring smpp) {
+                    PrimaryCheckinSweeper sweeper, LinkService links, String deploymentId, HttpApiVerticle http, int port, SmppWiring smpp,
+                    RcsWiring rcs) {
         this.embedded = embedded;
         this.vertx = vertx;
         this.pool = pool;
@@ -71,6 +77,7 @@ public final class Gateway implements AutoCloseable {
         this.http = http;
         this.port = port;
         this.smpp = smpp;
+        this.rcs = rcs;
     }
 
     public static Gateway start(GatewayConfig config, Clock clock) throws Exception {
@@ -90,6 +97,7 @@ public final class Gateway implements AutoCloseable {
         }
         Vertx vertx = null;
         SmppWiring smpp = null;
+        RcsWiring rcs = null;
         try {
             int migrations = SchemaMigrator.migrate(endpoint.jdbcUrl(), endpoint.user(),
                     endpoint.password() == null ? null : endpoint.password().value());
@@ -113,16 +121,32 @@ public final class Gateway implements AutoCloseable {
             LinkService links = new LinkService(db, ids, policy, clock);
             MediaFiles mediaFiles = new MediaFiles(vertx, config.media().dir());
             await(mediaFiles.init());
-            smpp = SmppWiring.start(config, vertx, db, ids, clock);
+            MediaRepository mediaRepository = new MediaRepository(db);
+            // The port is known only once the HTTP server listens; links are made later than that.
+            AtomicReference<String> publicUrl = new AtomicReference<>(config.http().publicUrl());
+            SignedMediaLinks mediaLinks = new SignedMediaLinks(LocalKeys.mediaLinkKey(dataDir, ids), publicUrl::get,
+                    Duration.ofHours(config.media().publicLinkTtlHours()), clock);
+            smpp = SmppWiring.start(config, vertx, db, ids, clock, mediaLinks);
+            rcs = new RcsWiring(config, vertx, db, ids, clock);
+            MessageService messages = new MessageService(db, ids, rcs.channelPolicy());
+            TypingNotices typing = new TypingNotices(vertx.eventBus(), rcs.typingRelay()::typing);
+            rcs.start(messages, mediaLinks, new StoredInboundMedia(mediaFiles, mediaRepository, ids), new PeerTyping(pool, typing),
+                    config.media().maxBytes());
+            RcsWiring rcsWiring = rcs;
             ApiRouter.Services services = new ApiRouter.Services(pool, new NumberService(db, ids, policy), devices,
-                    links, new MessageService(db, ids), new ConversationQueries(pool), syncLog,
-                    new MediaRepository(db), mediaFiles, new TypingNotices(vertx.eventBus()),
-                    new Authenticator(devices, adminToken), ids, openApi(), policy.linkTtl(), smpp.directSms());
+                    links, messages, new ConversationQueries(pool), syncLog,
+                    mediaRepository, mediaFiles, typing,
+                    new Authenticator(devices, adminToken), ids, openApi(), policy.linkTtl(), smpp.directSms(), mediaLinks,
+                    rcs.providers(), rcs.webhookQueue(), rcsWiring::webhookEventsCommitted);
 
             HttpApiVerticle http = new HttpApiVerticle(v -> ApiRouter.build(v, services, config.http().maxBodyBytes(),
                     config.media().maxBytes()), config.http().host(), config.http().port());
             String deploymentId = await(vertx.deployVerticle(http));
             int port = http.actualPort();
+            if (publicUrl.get().isEmpty()) {
+                String host = config.http().host().equals("0.0.0.0") || config.http().host().equals("::") ? "localhost" : config.http().host();
+                publicUrl.set("http://" + host + ":" + port);
+            }
             Files.writeString(dataDir.resolve("http.port"), port + "\n");
             LOG.info("Switchboard listening on http://{}:{}", config.http().host(), port);
 
@@ -136,8 +160,11 @@ public final class Gateway implements AutoCloseable {
                     .onFailure(e -> LOG.warn("primary check-in sweep failed: {}", e.toString())));
             vertx.setPeriodic(policy.linkTtl().toMillis(), id -> links.expireUncollected()
                     .onFailure(e -> LOG.warn("expiring uncollected links failed: {}", e.toString())));
-            return new Gateway(embedded, vertx, pool, db, sweeper, links, deploymentId, http, port, smpp);
+            return new Gateway(embedded, vertx, pool, db, sweeper, links, deploymentId, http, port, smpp, rcs);
         } catch (Exception e) {
+            if (rcs != null) {
+                rcs.close();
+            }
             if (smpp != null) {
                 smpp.close();
             }
@@ -173,6 +200,11 @@ public final class Gateway implements AutoCloseable {
         return smpp.fragments();
     }
 
+    /** One pass of the background RCS capability refresh, as the periodic timer runs it. */
+    public io.vertx.core.Future<Integer> refreshRcsCapabilities() {
+        return rcs.refresher().refresh();
+    }
+
     /** The SMPP server's port, when it runs. */
     public java.util.OptionalInt smppPort() {
         return smpp.serverPort();
@@ -187,6 +219,7 @@ public final class Gateway implements AutoCloseable {
         stopped = true;
         LOG.info("shutting down: no new requests");
         await(vertx.undeploy(deploymentId));
+        rcs.close();
         if (smpp != null) {
             smpp.close();
         }

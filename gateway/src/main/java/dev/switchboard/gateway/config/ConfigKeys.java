@@ -12,6 +12,11 @@ public final class ConfigKeys {
     public static final Key HTTP_HOST = Key.string("http.host", "0.0.0.0");
     public static final Key HTTP_PORT = Key.integer("http.port", 8080, 0, 65_535);
     public static final Key HTTP_MAX_BODY_BYTES = Key.integer("http.maxBodyBytes", 1_048_576, 1_024, 64 * 1_048_576);
+    /**
+     * The base URL ({@code scheme://host[:port]}, no trailing slash) at which RCS providers and SMS
+     * recipients reach this gateway: signed media links and webhooks. Empty: derived at runtime.
+     */
+    public static final Key HTTP_PUBLIC_URL = Key.string("http.publicUrl", "");
 
     public static final Key ADMIN_TOKEN = Key.secret("admin.token");
 
@@ -23,6 +28,8 @@ public final class ConfigKeys {
 
     public static final Key MEDIA_DIR = Key.string("media.dir", "");
     public static final Key MEDIA_MAX_BYTES = Key.integer("media.maxBytes", 16 * 1_048_576, 1, 1_073_741_824);
+    /** How long a signed public media link stays valid, in hours. */
+    public static final Key MEDIA_PUBLIC_LINK_TTL_HOURS = Key.integer("media.publicLinkTtlHours", 168, 1, 8_760);
 
     public static final Key DATABASE_URL = Key.string("database.url", "");
     public static final Key DATABASE_USER = Key.string("database.user", "");
@@ -41,11 +48,14 @@ public final class ConfigKeys {
     /** How long the segments of a long inbound SMS wait for the missing ones before it is delivered with gap markers. */
     public static final Key SMPP_REASSEMBLY_TIMEOUT_SECONDS = Key.integer("smpp.reassemblyTimeoutSeconds", 600, 1, 7 * 86_400);
 
-    public static final List<Key> ALL = List.of(HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY_BYTES, ADMIN_TOKEN,
+    /** The RCS providers (RBM or MaaP) Switchboard sends through; from the environment it is given as JSON. */
+    public static final Key RCS_PROVIDERS = Key.list("rcs.providers");
+
+    public static final List<Key> ALL = List.of(HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY_BYTES, HTTP_PUBLIC_URL, ADMIN_TOKEN,
             DEVICES_MAX_COMPANIONS, DEVICES_PRIMARY_CHECKIN_DAYS, DEVICES_LINK_TTL_SECONDS, DEVICES_ENROLLMENT_TTL_HOURS,
-            DEVICES_CHECKIN_SWEEP_MINUTES, MEDIA_DIR, MEDIA_MAX_BYTES, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD,
+            DEVICES_CHECKIN_SWEEP_MINUTES, MEDIA_DIR, MEDIA_MAX_BYTES, MEDIA_PUBLIC_LINK_TTL_HOURS, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD,
             DATABASE_POOL_SIZE, DATABASE_EMBEDDED_DATA_DIR, DATABASE_EMBEDDED_PORT, SMPP_SERVER_PORT, SMPP_SERVER_ACCOUNTS, SMPP_CARRIERS,
-            SMPP_REASSEMBLY_TIMEOUT_SECONDS);
+            SMPP_REASSEMBLY_TIMEOUT_SECONDS, RCS_PROVIDERS);
 
     private ConfigKeys() {}
 

@@ -53,20 +53,26 @@ public final class ConfigLoader {
         String mediaDir = v.string(ConfigKeys.MEDIA_DIR);
         return new GatewayConfig(
                 new GatewayConfig.Http(v.string(ConfigKeys.HTTP_HOST), v.integer(ConfigKeys.HTTP_PORT),
-                        v.integer(ConfigKeys.HTTP_MAX_BODY_BYTES)),
+                        v.integer(ConfigKeys.HTTP_MAX_BODY_BYTES), publicUrl(v.string(ConfigKeys.HTTP_PUBLIC_URL))),
                 new GatewayConfig.Admin(v.secret(ConfigKeys.ADMIN_TOKEN)),
                 new GatewayConfig.Devices(v.integer(ConfigKeys.DEVICES_MAX_COMPANIONS), v.integer(ConfigKeys.DEVICES_PRIMARY_CHECKIN_DAYS),
                         v.integer(ConfigKeys.DEVICES_LINK_TTL_SECONDS), v.integer(ConfigKeys.DEVICES_ENROLLMENT_TTL_HOURS),
                         v.integer(ConfigKeys.DEVICES_CHECKIN_SWEEP_MINUTES)),
                 new GatewayConfig.Media(mediaDir.isEmpty() ? dataDir.resolve("media") : Path.of(mediaDir),
-                        v.integer(ConfigKeys.MEDIA_MAX_BYTES)),
+                        v.integer(ConfigKeys.MEDIA_MAX_BYTES), v.integer(ConfigKeys.MEDIA_PUBLIC_LINK_TTL_HOURS)),
                 new GatewayConfig.Database(nonEmpty(v.string(ConfigKeys.DATABASE_URL)), v.string(ConfigKeys.DATABASE_USER),
                         v.secret(ConfigKeys.DATABASE_PASSWORD), v.integer(ConfigKeys.DATABASE_POOL_SIZE),
                         new GatewayConfig.Embedded(dataDir, v.integer(ConfigKeys.DATABASE_EMBEDDED_PORT))),
                 new SmppServerSettings(v.integer(ConfigKeys.SMPP_SERVER_PORT),
                         SmppAccountsReader.read(ConfigKeys.SMPP_SERVER_ACCOUNTS.name(), list(ConfigKeys.SMPP_SERVER_ACCOUNTS, lists))),
                 SmppCarriersReader.read(ConfigKeys.SMPP_CARRIERS.name(), list(ConfigKeys.SMPP_CARRIERS, lists)),
-                new GatewayConfig.Smpp(v.integer(ConfigKeys.SMPP_REASSEMBLY_TIMEOUT_SECONDS)));
+                new GatewayConfig.Smpp(v.integer(ConfigKeys.SMPP_REASSEMBLY_TIMEOUT_SECONDS)),
+                new GatewayConfig.Rcs(RcsProvidersReader.read(ConfigKeys.RCS_PROVIDERS.name(), list(ConfigKeys.RCS_PROVIDERS, lists))));
+    }
+
+    /** {@code http.publicUrl}: empty (derive it at runtime), or an http/https URL without query or fragment, one trailing '/' stripped. */
+    private static String publicUrl(String value) {
+        return value.isEmpty() ? "" : RcsProvidersReader.httpUrl(ConfigKeys.HTTP_PUBLIC_URL.name(), value);
     }
 
     /** A list key: the environment's JSON wins over the file's list. */

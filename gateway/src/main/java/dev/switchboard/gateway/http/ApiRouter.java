@@ -25,7 +25,10 @@ public final class ApiRouter {
     public record Services(Pool pool, NumberService numbers, DeviceService devices, LinkService links, MessageService messages,
                            ConversationQueries queries, SyncLog syncLog, MediaRepository media, MediaFiles mediaFiles,
                            TypingNotices typing, Authenticator auth, Ids ids, Buffer openApi,
-                           java.time.Duration linkTtl, dev.switchboard.carrier.smpp.client.DirectSms directSms) {}
+                           java.time.Duration linkTtl, dev.switchboard.carrier.smpp.client.DirectSms directSms,
+                           dev.switchboard.gateway.media.SignedMediaLinks publicMedia,
+                           dev.switchboard.carrier.rcs.RcsProviderSet rcsProviders, dev.switchboard.inbox.messages.RcsWebhookQueue rcsWebhooks,
+                           Runnable rcsEventsCommitted) {}
 
     private ApiRouter() {}
 
@@ -44,6 +47,8 @@ public final class ApiRouter {
         new LinkWaitRoute(vertx, s.links(), s.linkTtl()).mount(router);
         // Media carries its own, larger body limit, so it is routed before the JSON body handler.
         new MediaRoutes(s.media(), s.mediaFiles(), s.ids(), maxMediaBytes).mount(router, s.auth());
+        new PublicMediaRoutes(s.publicMedia(), s.media(), s.mediaFiles()).mount(router);
+        new RcsWebhookRoutes(s.rcsProviders(), s.rcsWebhooks(), s.rcsEventsCommitted(), maxBodyBytes).mount(router);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         new NumberRoutes(s.numbers()).mount(router, s.auth());
         new VerificationRoutes(s.numbers(), s.directSms(), s.ids()).mount(router);

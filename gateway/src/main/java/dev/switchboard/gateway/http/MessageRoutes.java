@@ -5,6 +5,7 @@ import dev.switchboard.inbox.json.CanonicalJson;
 import dev.switchboard.inbox.json.MessageJson;
 import dev.switchboard.inbox.json.StrictJson;
 import dev.switchboard.inbox.messages.MessageService;
+import dev.switchboard.inbox.messages.RequestedChannel;
 import dev.switchboard.inbox.messages.SendRequest;
 import dev.switchboard.inbox.model.MessageContent;
 import dev.switchboard.inbox.model.Part;
@@ -29,6 +30,20 @@ final class MessageRoutes {
         router.post("/v1/messages").handler(auth::requireDevice).handler(Replies.of(this::send));
     }
 
+    /** {@code auto} (the default) lets the gateway choose RCS or SMS off-net; {@code rcs} or {@code sms} force one. */
+    private static RequestedChannel channel(StrictJson body) {
+        String channel = body.optionalString("channel", 8);
+        if (channel == null) {
+            return RequestedChannel.AUTO;
+        }
+        return switch (channel) {
+            case "auto" -> RequestedChannel.AUTO;
+            case "rcs" -> RequestedChannel.RCS;
+            case "sms" -> RequestedChannel.SMS;
+            default -> throw InboxException.invalid("channel", "must be auto, rcs or sms");
+        };
+    }
+
     private Future<Reply> send(RoutingContext ctx) {
         String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
         if (key == null || key.isBlank() || key.length() > 255) {
@@ -36,7 +51,7 @@ final class MessageRoutes {
                     "the Idempotency-Key header is required (1 to 255 characters)");
         }
         JsonObject raw = JsonBody.object(ctx);
-        StrictJson body = StrictJson.of(raw, "", Set.of("to", "text", "parts", "suggestions"));
+        StrictJson body = StrictJson.of(raw, "", Set.of("to", "text", "parts", "suggestions", "channel"));
         String to = body.requiredString("to", 32);
         List<Part> parts = new ArrayList<>();
         String text = body.optionalString("text", 65_536);
@@ -45,7 +60,7 @@ final class MessageRoutes {
         }
         parts.addAll(body.list("parts", 20, MessageJson::readPart));
         MessageContent content = new MessageContent(parts, body.list("suggestions", 11, MessageJson::readSuggestion), null);
-        SendRequest request = new SendRequest(to, content, key, Hashes.sha256(CanonicalJson.encode(raw)));
+        SendRequest request = new SendRequest(to, content, key, Hashes.sha256(CanonicalJson.encode(raw)), channel(body));
         return messages.send(Authenticator.device(ctx), request).map(result -> Reply.accepted(result.accepted()));
     }
 }

@@ -27,9 +27,18 @@ public final class MediaRepository {
 
     /** The media if this number may read it; not found otherwise, so existence is not revealed. */
     public Future<MediaInfo> readable(String number, String id) {
-        return db.pool().preparedQuery("""
+        return one(db.pool().preparedQuery("""
                 SELECT m.* FROM media m JOIN media_access a ON a.media_id = m.id AND a.number = $2 WHERE m.id = $1""")
-                .execute(Tuple.of(id, number))
+                .execute(Tuple.of(id, number)));
+    }
+
+    /** The media whatever number it belongs to: for holders of a signed public link, already checked. */
+    public Future<MediaInfo> find(String id) {
+        return one(db.pool().preparedQuery("SELECT * FROM media WHERE id = $1").execute(Tuple.of(id)));
+    }
+
+    private static Future<MediaInfo> one(Future<io.vertx.sqlclient.RowSet<Row>> query) {
+        return query
                 .compose(rows -> {
                     if (rows.size() != 1) {
                         return Future.failedFuture(InboxException.notFound("media"));

@@ -1,0 +1,264 @@
+package dev.switchboard.carrier.rcs;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads one RBM webhook request: the set-up handshake, or a Pub/Sub push envelope whose
+ * {@code message.data} carries a user message or a user event.
+ *
+ * <p>The {@code X-Goog-Signature} is checked over the decoded data before that data is parsed, so
+ * nothing an unauthenticated caller wrote is interpreted beyond the envelope. A payload of a kind
+ * we do not know is accepted and ignored rather than rejected: the provider retries any non-200 for
+ * seven days on a queue shared by all agents of the partner, so refusing it would only clog that queue.
+ */
+public final class RbmWebhook {
+    private static final Logger LOG = LoggerFactory.getLogger(RbmWebhook.class);
+    private static final String HMAC = "HmacSHA512";
+    /** Fields every user message has; anything else names its kind. */
+    private static final Set<String> MESSAGE_FIELDS = Set.of("senderPhoneNumber", "messageId", "sendTime", "agentId");
+
+    private final String providerId;
+    private final byte[] clientToken;
+
+    public RbmWebhook(String providerId, String clientToken) {
+        this.providerId = Objects.requireNonNull(providerId, "providerId");
+        Objects.requireNonNull(clientToken, "clientToken");
+        if (clientToken.isEmpty()) {
+            // An empty HMAC key would make every signature forgeable by anyone who guesses it.
+            throw new IllegalArgumentException("clientToken must not be empty");
+        }
+        this.clientToken = clientToken.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** @param signatureHeader the {@code X-Goog-Signature} header, null when absent */
+    public WebhookResult read(String signatureHeader, Buffer body) {
+        JsonObject request = parseObject(body);
+        if (request == null) {
+            return reject(400, "invalid_json", "the body is not a JSON object");
+        }
+        if (request.containsKey("clientToken") && request.containsKey("secret") && !request.containsKey("message")) {
+            return handshake(request);
+        }
+        if (!(request.getValue("message") instanceof JsonObject message) || !(message.getValue("data") instanceof String data)) {
+            return reject(400, "invalid_envelope", "a Pub/Sub push envelope with message.data (a string) is required");
+        }
+        byte[] decoded = decodeBase64(data);
+        if (decoded == null) {
+            return reject(400, "invalid_base64", "message.data is not valid base64");
+        }
+        if (signatureHeader == null || signatureHeader.isBlank()) {
+            return reject(401, "missing_signature", "the X-Goog-Signature header is required");
+        }
+        if (!signatureMatches(signatureHeader.trim(), decoded)) {
+            return reject(401, "invalid_signature", "X-Goog-Signature does not match message.data");
+        }
+        JsonObject payload = parseObject(Buffer.buffer(decoded));
+        if (payload == null) {
+            return reject(400, "invalid_json", "message.data is not a base64-encoded JSON object");
+        }
+        try {
+            return payload.containsKey("eventType") ? userEvent(payload) : userMessage(payload);
+        } catch (InvalidField e) {
+            return reject(400, "invalid_event", e.getMessage());
+        }
+    }
+
+    private WebhookResult handshake(JsonObject request) {
+        if (!(request.getValue("clientToken") instanceof String token)
+                || !MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), clientToken)) {
+            return reject(403, "invalid_client_token", "the client token does not match");
+        }
+        if (!(request.getValue("secret") instanceof String secret)) {
+            return reject(400, "invalid_envelope", "secret must be a string");
+        }
+        LOG.info("RBM webhook handshake answered for provider {}", providerId);
+        return new WebhookResult.Handshake(secret);
+    }
+
+    private boolean signatureMatches(String header, byte[] data) {
+        byte[] given = decodeBase64(header);
+        if (given == null) {
+            return false;
+        }
+        try {
+            Mac mac = Mac.getInstance(HMAC);
+            mac.init(new SecretKeySpec(clientToken, HMAC));
+            return MessageDigest.isEqual(mac.doFinal(data), given);
+        } catch (GeneralSecurityException e) {
+            // HmacSHA512 is mandatory in every JRE; reaching this is a broken runtime, not a bad request.
+            throw new IllegalStateException("HmacSHA512 unavailable", e);
+        }
+    }
+
+    private WebhookResult userEvent(JsonObject p) {
+        String sender = requiredString(p, "senderPhoneNumber");
+        String type = requiredString(p, "eventType");
+        String eventId = requiredString(p, "eventId");
+        String messageId = optionalString(p, "messageId");
+        String sendTime = optionalString(p, "sendTime");
+        optionalString(p, "agentId");
+        RcsInbound.EventType known = switch (type) {
+            case "DELIVERED" -> RcsInbound.EventType.DELIVERED;
+            case "READ" -> RcsInbound.EventType.READ;
+            case "IS_TYPING" -> RcsInbound.EventType.IS_TYPING;
+            case "UNSUBSCRIBE" -> RcsInbound.EventType.UNSUBSCRIBE;
+            case "SUBSCRIBE" -> RcsInbound.EventType.SUBSCRIBE;
+            default -> null;
+        };
+        if (known == null) {
+            LOG.info("RBM webhook for provider {}: ignored user event of unknown type {}", providerId, printable(type));
+            return new WebhookResult.Events(List.of());
+        }
+        return events(new RcsInbound.UserEvent("evt:" + eventId, sender, known, eventId, messageId, sendTime));
+    }
+
+    private WebhookResult userMessage(JsonObject p) {
+        String sender = requiredString(p, "senderPhoneNumber");
+        String messageId = requiredString(p, "messageId");
+        String sendTime = optionalString(p, "sendTime");
+        optionalString(p, "agentId");
+        RcsInbound.Content content;
+        if (p.containsKey("text")) {
+            content = new RcsInbound.Text(requiredString(p, "text"));
+        } else if (p.containsKey("userFile")) {
+            content = userFile(requiredObject(p, "userFile", "userFile"));
+        } else if (p.containsKey("location")) {
+            JsonObject location = requiredObject(p, "location", "location");
+            content = new RcsInbound.Location(requiredDouble(location, "latitude", "location.latitude"),
+                    requiredDouble(location, "longitude", "location.longitude"));
+        } else if (p.containsKey("suggestionResponse")) {
+            JsonObject response = requiredObject(p, "suggestionResponse", "suggestionResponse");
+            content = new RcsInbound.SuggestionResponse(optionalString(response, "postbackData", "suggestionResponse.postbackData"),
+                    optionalString(response, "text", "suggestionResponse.text"));
+        } else {
+            Set<String> kind = new TreeSet<>(p.fieldNames());
+            kind.removeAll(MESSAGE_FIELDS);
+            LOG.info("RBM webhook for provider {}: ignored user message of unknown kind {}", providerId, printable(kind.toString()));
+            return new WebhookResult.Events(List.of());
+        }
+        return events(new RcsInbound.UserMessage("msg:" + messageId, sender, messageId, sendTime, content));
+    }
+
+    private static RcsInbound.File userFile(JsonObject file) {
+        JsonObject payload = requiredObject(file, "payload", "userFile.payload");
+        return new RcsInbound.File(requiredString(payload, "fileUri", "userFile.payload.fileUri"),
+                optionalString(payload, "mimeType", "userFile.payload.mimeType"),
+                optionalLong(payload, "fileSizeBytes", "userFile.payload.fileSizeBytes"),
+                optionalString(payload, "fileName", "userFile.payload.fileName"));
+    }
+
+    private static WebhookResult events(RcsInbound inbound) {
+        return new WebhookResult.Events(List.of(inbound));
+    }
+
+    private WebhookResult reject(int status, String error, String message) {
+        LOG.warn("RBM webhook for provider {} rejected: {} {}", providerId, status, error);
+        return new WebhookResult.Rejected(status, error, message);
+    }
+
+    /** Null when the bytes are not a JSON object. */
+    private static JsonObject parseObject(Buffer bytes) {
+        if (bytes == null || bytes.length() == 0) {
+            return null;
+        }
+        try {
+            return Json.decodeValue(bytes) instanceof JsonObject object ? object : null;
+        } catch (DecodeException e) {
+            return null;
+        }
+    }
+
+    /** Standard alphabet, or the URL-safe one some proxies re-encode to; null when neither decodes. */
+    private static byte[] decodeBase64(String text) {
+        try {
+            boolean urlSafe = text.indexOf('-') >= 0 || text.indexOf('_') >= 0;
+            return (urlSafe ? Base64.getUrlDecoder() : Base64.getDecoder()).decode(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Provider-chosen names go to the log cut short and without control characters, so they cannot forge log lines. */
+    private static String printable(String value) {
+        String cut = value.length() > 64 ? value.substring(0, 64) + "..." : value;
+        return cut.replaceAll("[\\p{Cntrl}]", "?");
+    }
+
+    private static String requiredString(JsonObject o, String field) {
+        return requiredString(o, field, field);
+    }
+
+    private static String requiredString(JsonObject o, String field, String path) {
+        String value = optionalString(o, field, path);
+        if (value == null) {
+            throw new InvalidField(path + " is required");
+        }
+        return value;
+    }
+
+    private static String optionalString(JsonObject o, String field) {
+        return optionalString(o, field, field);
+    }
+
+    private static String optionalString(JsonObject o, String field, String path) {
+        Object value = o.getValue(field);
+        if (value != null && !(value instanceof String)) {
+            throw new InvalidField(path + " must be a string");
+        }
+        return (String) value;
+    }
+
+    private static JsonObject requiredObject(JsonObject o, String field, String path) {
+        if (!(o.getValue(field) instanceof JsonObject value)) {
+            throw new InvalidField(path + " must be an object");
+        }
+        return value;
+    }
+
+    private static double requiredDouble(JsonObject o, String field, String path) {
+        if (!(o.getValue(field) instanceof Number value) || !Double.isFinite(value.doubleValue())) {
+            throw new InvalidField(path + " must be a number");
+        }
+        return value.doubleValue();
+    }
+
+    /** Proto3 JSON may write integers as strings, so both forms are read; absent is 0. */
+    private static long optionalLong(JsonObject o, String field, String path) {
+        Object value = o.getValue(field);
+        if (value == null) {
+            return 0;
+        }
+        try {
+            long size = value instanceof String s ? Long.parseLong(s)
+                    : value instanceof Number n && n.doubleValue() == n.longValue() ? n.longValue() : -1;
+            if (size >= 0) {
+                return size;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the rejection below
+        }
+        throw new InvalidField(path + " must be a non-negative integer");
+    }
+
+    /** A field of the decoded payload is missing or of the wrong type; the message names the field only. */
+    private static final class InvalidField extends RuntimeException {
+        InvalidField(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
