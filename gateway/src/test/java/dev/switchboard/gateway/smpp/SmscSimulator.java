@@ -48,8 +48,8 @@ import org.jsmpp.util.MessageId;
  * submit_sm, and can answer throttled or refuse, send delivery receipts (even before its own
  * submit_sm_resp), deliver mobile-originated SMS and drop every bind.
  */
-final class SmscSimulator implements AutoCloseable {
-    record Submitted(String messageId, String to, String from, byte esmClass, byte dataCoding, byte[] shortMessage, byte destTon) {}
+public final class SmscSimulator implements AutoCloseable {
+    public record Submitted(String messageId, String to, String from, byte esmClass, byte dataCoding, byte[] shortMessage, byte destTon) {}
 
     private final SMPPServerSessionListener listener;
     private final Set<SMPPServerSession> sessions = ConcurrentHashMap.newKeySet();
@@ -106,7 +106,7 @@ final class SmscSimulator implements AutoCloseable {
         });
     }
 
-    static SmscSimulator start(String systemId, String password) {
+    public static SmscSimulator start(String systemId, String password) {
         try {
             return new SmscSimulator(systemId, password);
         } catch (IOException e) {
@@ -114,11 +114,11 @@ final class SmscSimulator implements AutoCloseable {
         }
     }
 
-    int port() { return listener.getPort(); }
+    public int port() { return listener.getPort(); }
 
-    synchronized List<Submitted> submitted() { return List.copyOf(submitted); }
+    public synchronized List<Submitted> submitted() { return List.copyOf(submitted); }
 
-    synchronized void awaitSubmitted(int count, Duration timeout) throws InterruptedException {
+    public synchronized void awaitSubmitted(int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (submitted.size() < count) {
             long left = deadline - System.nanoTime();
@@ -140,7 +140,7 @@ final class SmscSimulator implements AutoCloseable {
         }
     }
 
-    synchronized void awaitBound(Duration timeout) throws InterruptedException {
+    public synchronized void awaitBound(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (sessions.stream().noneMatch(s -> s.getSessionState().isBound())) {
             if (System.nanoTime() > deadline) {
@@ -164,7 +164,7 @@ final class SmscSimulator implements AutoCloseable {
     }
 
     /** A mobile-originated SMS from a handset on this carrier's network. */
-    void mobileOriginated(String from, String to, byte[] payload, byte dataCoding) throws Exception {
+    public void mobileOriginated(String from, String to, byte[] payload, byte dataCoding) throws Exception {
         deliver(from, to, new ESMClass(), payload, dataCoding);
     }
 
@@ -180,7 +180,7 @@ final class SmscSimulator implements AutoCloseable {
     }
 
     /** One segment of a long mobile-originated SMS numbered with the SAR TLVs instead of a UDH. */
-    void mobileOriginatedSar(String from, String to, int reference, int total, int seqnum, byte[] payload, byte dataCoding)
+    public void mobileOriginatedSar(String from, String to, int reference, int total, int seqnum, byte[] payload, byte dataCoding)
             throws Exception {
         deliverRaw(from, to, 0, dataCoding, payload, OptionalParameters.newSarMsgRefNum(reference),
                 OptionalParameters.newSarTotalSegments(total), OptionalParameters.newSarSegmentSeqnum(seqnum));

@@ -6,7 +6,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
@@ -76,7 +75,7 @@ public final class RbmProvider implements AutoCloseable {
 
     /** Every agent message to the peer gets this answer (later stubs win over earlier ones). */
     public void onSend(String peer, ResponseDefinitionBuilder answer) {
-        server.stubFor(post(urlPathMatching(phonePath(peer).replace("+", "\\+") + "/agentMessages")).willReturn(answer));
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathMatching(phonePath(peer).replace("+", "\\+") + "/agentMessages")).willReturn(answer));
     }
 
     public void onSend(MappingBuilder mapping) {
@@ -88,7 +87,7 @@ public final class RbmProvider implements AutoCloseable {
     }
 
     public void onAgentEvent(String peer, ResponseDefinitionBuilder answer) {
-        server.stubFor(post(urlPathMatching(phonePath(peer).replace("+", "\\+") + "/agentEvents")).willReturn(answer));
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathMatching(phonePath(peer).replace("+", "\\+") + "/agentEvents")).willReturn(answer));
     }
 
     public List<LoggedRequest> requests(String method, String pathSuffix) {
