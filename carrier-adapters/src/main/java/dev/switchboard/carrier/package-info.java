@@ -1,6 +1,7 @@
 /**
- * Carrier ports: the SMPP and RCS adapters that move messages between carriers and the
- * unified inbox live here, with their wire encodings. The core release ships no adapter yet;
- * off-net messages wait in the inbox's outbox until an adapter takes them.
+ * Carrier ports: the adapters that move messages between carriers and the unified inbox, with their
+ * wire encodings — SMPP ({@code smpp}: our SMPP server and the carriers we bind to), SMS codecs and
+ * rendering ({@code sms}), delivery receipts ({@code receipt}) and RCS providers with their webhooks
+ * ({@code rcs}). Each adapter drains its own channel of the inbox's outbox.
  */
 package dev.switchboard.carrier;

@@ -75,7 +75,6 @@ final class RcsWebhookRoutes {
         if (result instanceof WebhookResult.Handshake h) {
             ctx.response().setStatusCode(200).putHeader("Content-Type", "text/plain; charset=utf-8").end(h.secret());
         } else if (result instanceof WebhookResult.Rejected r) {
-            LOG.warn("rejected webhook for provider {}: {}", providerId, r.error());
             Replies.error(ctx, r.status(), r.error(), r.message());
         } else {
             WebhookResult.Events events = (WebhookResult.Events) result;
