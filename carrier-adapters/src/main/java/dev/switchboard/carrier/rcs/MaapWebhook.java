@@ -1,8 +1,14 @@
 package dev.switchboard.carrier.rcs;
 
+import static dev.switchboard.carrier.rcs.WebhookFields.parseObject;
+import static dev.switchboard.carrier.rcs.WebhookFields.printable;
+import static dev.switchboard.carrier.rcs.WebhookFields.requiredString;
+import static dev.switchboard.carrier.rcs.WebhookFields.optionalString;
+import static dev.switchboard.carrier.rcs.WebhookFields.requiredObject;
+import static dev.switchboard.carrier.rcs.WebhookFields.requiredDouble;
+import static dev.switchboard.carrier.rcs.WebhookFields.optionalLong;
+
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Objects;
@@ -39,7 +45,7 @@ public final class MaapWebhook {
         }
         try {
             if (!(request.getValue("event") instanceof String event)) {
-                throw new InvalidField("event must be a string");
+                throw new WebhookFields.InvalidField("event must be a string");
             }
             return switch (event) {
                 case "message" -> message(request);
@@ -48,7 +54,7 @@ public final class MaapWebhook {
                 case "messageStatus" -> status(request);
                 default -> ignored("event " + event);
             };
-        } catch (InvalidField e) {
+        } catch (WebhookFields.InvalidField e) {
             return reject(400, "invalid_event", e.getMessage());
         }
     }
@@ -56,16 +62,16 @@ public final class MaapWebhook {
     private WebhookResult message(JsonObject request) {
         String sender = sender(request);
         JsonObject m = rcsMessage(request);
-        String msgId = requiredString(m, "msgId");
-        String timestamp = optionalString(m, "timestamp");
+        String msgId = requiredField(m, "msgId");
+        String timestamp = optionalField(m, "timestamp");
         RcsInbound.Content content;
         if (m.containsKey("textMessage")) {
-            content = new RcsInbound.Text(requiredString(m, "textMessage"));
+            content = new RcsInbound.Text(requiredField(m, "textMessage"));
         } else if (m.containsKey("fileMessage")) {
             JsonObject file = requiredObject(m, "fileMessage", "RCSMessage.fileMessage");
             content = new RcsInbound.File(requiredString(file, "fileUrl", "RCSMessage.fileMessage.fileUrl"),
                     optionalString(file, "fileMIMEType", "RCSMessage.fileMessage.fileMIMEType"),
-                    optionalSize(file, "fileSize", "RCSMessage.fileMessage.fileSize"),
+                    optionalLong(file, "fileSize", "RCSMessage.fileMessage.fileSize"),
                     optionalString(file, "fileName", "RCSMessage.fileMessage.fileName"));
         } else if (m.containsKey("geolocationPushMessage")) {
             JsonObject location = requiredObject(m, "geolocationPushMessage", "RCSMessage.geolocationPushMessage");
@@ -80,7 +86,7 @@ public final class MaapWebhook {
     private WebhookResult response(JsonObject request) {
         String sender = sender(request);
         JsonObject m = rcsMessage(request);
-        String msgId = requiredString(m, "msgId");
+        String msgId = requiredField(m, "msgId");
         JsonObject suggested = requiredObject(m, "suggestedResponse", "RCSMessage.suggestedResponse");
         JsonObject response = requiredObject(suggested, "response", "RCSMessage.suggestedResponse.response");
         // A tapped action chip is reported like a reply, under "action" instead of "reply".
@@ -92,13 +98,13 @@ public final class MaapWebhook {
             postback = optionalString(requiredObject(chip, "postback", path + ".postback"), "data", path + ".postback.data");
         }
         RcsInbound.Content content = new RcsInbound.SuggestionResponse(postback, optionalString(chip, "displayText", path + ".displayText"));
-        return events(new RcsInbound.UserMessage("msg:" + msgId, sender, msgId, optionalString(m, "timestamp"), content));
+        return events(new RcsInbound.UserMessage("msg:" + msgId, sender, msgId, optionalField(m, "timestamp"), content));
     }
 
     private WebhookResult typing(JsonObject request) {
         String sender = sender(request);
         JsonObject m = rcsMessage(request);
-        String state = requiredString(m, "isTyping");
+        String state = requiredField(m, "isTyping");
         RcsInbound.EventType type = switch (state) {
             case "active" -> RcsInbound.EventType.IS_TYPING;
             case "idle" -> RcsInbound.EventType.TYPING_STOPPED;
@@ -108,16 +114,16 @@ public final class MaapWebhook {
             return ignored("isTyping state " + state);
         }
         // Typing notifications may come without an id; each is then its own event, and a repeat is harmless.
-        String msgId = optionalString(m, "msgId");
+        String msgId = optionalField(m, "msgId");
         String eventId = msgId != null ? msgId : UUID.randomUUID().toString();
-        return events(new RcsInbound.UserEvent("typ:" + eventId, sender, type, eventId, null, optionalString(m, "timestamp")));
+        return events(new RcsInbound.UserEvent("typ:" + eventId, sender, type, eventId, null, optionalField(m, "timestamp")));
     }
 
     private WebhookResult status(JsonObject request) {
         String sender = sender(request);
         JsonObject m = rcsMessage(request);
-        String msgId = requiredString(m, "msgId");
-        String status = requiredString(m, "status");
+        String msgId = requiredField(m, "msgId");
+        String status = requiredField(m, "status");
         RcsInbound.EventType type = switch (status) {
             case "delivered" -> RcsInbound.EventType.DELIVERED;
             case "displayed" -> RcsInbound.EventType.READ;
@@ -128,7 +134,7 @@ public final class MaapWebhook {
         }
         // MaaP has no event id: the status of a message happens once, so message and status identify it.
         String eventId = msgId + ":" + status;
-        return events(new RcsInbound.UserEvent("evt:" + eventId, sender, type, eventId, msgId, optionalString(m, "timestamp")));
+        return events(new RcsInbound.UserEvent("evt:" + eventId, sender, type, eventId, msgId, optionalField(m, "timestamp")));
     }
 
     private static String sender(JsonObject request) {
@@ -153,70 +159,12 @@ public final class MaapWebhook {
         return new WebhookResult.Rejected(status, error, message);
     }
 
-    private static JsonObject parseObject(Buffer bytes) {
-        if (bytes == null || bytes.length() == 0) {
-            return null;
-        }
-        try {
-            return Json.decodeValue(bytes) instanceof JsonObject object ? object : null;
-        } catch (DecodeException e) {
-            return null;
-        }
-    }
-
-    /** Provider-chosen names go to the log cut short and without control characters, so they cannot forge log lines. */
-    private static String printable(String value) {
-        String cut = value.length() > 80 ? value.substring(0, 80) + "..." : value;
-        return cut.replaceAll("[\\p{Cntrl}]", "?");
-    }
-
-    private static String requiredString(JsonObject o, String field) {
+    private static String requiredField(JsonObject o, String field) {
         return requiredString(o, field, "RCSMessage." + field);
     }
 
-    private static String requiredString(JsonObject o, String field, String path) {
-        String value = optionalString(o, field, path);
-        if (value == null) {
-            throw new InvalidField(path + " is required");
-        }
-        return value;
-    }
-
-    private static String optionalString(JsonObject o, String field) {
+    private static String optionalField(JsonObject o, String field) {
         return optionalString(o, field, "RCSMessage." + field);
-    }
-
-    private static String optionalString(JsonObject o, String field, String path) {
-        Object value = o.getValue(field);
-        if (value != null && !(value instanceof String)) {
-            throw new InvalidField(path + " must be a string");
-        }
-        return (String) value;
-    }
-
-    private static JsonObject requiredObject(JsonObject o, String field, String path) {
-        if (!(o.getValue(field) instanceof JsonObject value)) {
-            throw new InvalidField(path + " must be an object");
-        }
-        return value;
-    }
-
-    private static double requiredDouble(JsonObject o, String field, String path) {
-        if (!(o.getValue(field) instanceof Number value) || !Double.isFinite(value.doubleValue())) {
-            throw new InvalidField(path + " must be a number");
-        }
-        return value.doubleValue();
-    }
-
-    private static long optionalSize(JsonObject o, String field, String path) {
-        Object value = o.getValue(field);
-        if (value == null) {
-            return 0;
-        }
-        if (!(value instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 0) {
-            throw new InvalidField(path + " must be a non-negative integer");
-        }
-        return n.longValue();
     }
 
     /** One allow-list entry: an exact address, or an IPv4 block. */
@@ -273,10 +221,4 @@ public final class MaapWebhook {
         }
     }
 
-    /** A field of the event is missing or of the wrong type; the message names the field only. */
-    private static final class InvalidField extends RuntimeException {
-        InvalidField(String message) {
-            super(message, null, false, false);
-        }
-    }
 }

@@ -1,8 +1,14 @@
 package dev.switchboard.carrier.rcs;
 
+import static dev.switchboard.carrier.rcs.WebhookFields.parseObject;
+import static dev.switchboard.carrier.rcs.WebhookFields.printable;
+import static dev.switchboard.carrier.rcs.WebhookFields.requiredString;
+import static dev.switchboard.carrier.rcs.WebhookFields.optionalString;
+import static dev.switchboard.carrier.rcs.WebhookFields.requiredObject;
+import static dev.switchboard.carrier.rcs.WebhookFields.requiredDouble;
+import static dev.switchboard.carrier.rcs.WebhookFields.optionalLong;
+
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -73,7 +79,7 @@ public final class RbmWebhook {
         }
         try {
             return payload.containsKey("eventType") ? userEvent(payload) : userMessage(payload);
-        } catch (InvalidField e) {
+        } catch (WebhookFields.InvalidField e) {
             return reject(400, "invalid_event", e.getMessage());
         }
     }
@@ -106,12 +112,12 @@ public final class RbmWebhook {
     }
 
     private WebhookResult userEvent(JsonObject p) {
-        String sender = requiredString(p, "senderPhoneNumber");
-        String type = requiredString(p, "eventType");
-        String eventId = requiredString(p, "eventId");
-        String messageId = optionalString(p, "messageId");
-        String sendTime = optionalString(p, "sendTime");
-        optionalString(p, "agentId");
+        String sender = requiredField(p, "senderPhoneNumber");
+        String type = requiredField(p, "eventType");
+        String eventId = requiredField(p, "eventId");
+        String messageId = optionalField(p, "messageId");
+        String sendTime = optionalField(p, "sendTime");
+        optionalField(p, "agentId");
         RcsInbound.EventType known = switch (type) {
             case "DELIVERED" -> RcsInbound.EventType.DELIVERED;
             case "READ" -> RcsInbound.EventType.READ;
@@ -128,13 +134,13 @@ public final class RbmWebhook {
     }
 
     private WebhookResult userMessage(JsonObject p) {
-        String sender = requiredString(p, "senderPhoneNumber");
-        String messageId = requiredString(p, "messageId");
-        String sendTime = optionalString(p, "sendTime");
-        optionalString(p, "agentId");
+        String sender = requiredField(p, "senderPhoneNumber");
+        String messageId = requiredField(p, "messageId");
+        String sendTime = optionalField(p, "sendTime");
+        optionalField(p, "agentId");
         RcsInbound.Content content;
         if (p.containsKey("text")) {
-            content = new RcsInbound.Text(requiredString(p, "text"));
+            content = new RcsInbound.Text(requiredField(p, "text"));
         } else if (p.containsKey("userFile")) {
             content = userFile(requiredObject(p, "userFile", "userFile"));
         } else if (p.containsKey("location")) {
@@ -171,18 +177,6 @@ public final class RbmWebhook {
         return new WebhookResult.Rejected(status, error, message);
     }
 
-    /** Null when the bytes are not a JSON object. */
-    private static JsonObject parseObject(Buffer bytes) {
-        if (bytes == null || bytes.length() == 0) {
-            return null;
-        }
-        try {
-            return Json.decodeValue(bytes) instanceof JsonObject object ? object : null;
-        } catch (DecodeException e) {
-            return null;
-        }
-    }
-
     /** Standard alphabet, or the URL-safe one some proxies re-encode to; null when neither decodes. */
     private static byte[] decodeBase64(String text) {
         try {
@@ -193,72 +187,12 @@ public final class RbmWebhook {
         }
     }
 
-    /** Provider-chosen names go to the log cut short and without control characters, so they cannot forge log lines. */
-    private static String printable(String value) {
-        String cut = value.length() > 64 ? value.substring(0, 64) + "..." : value;
-        return cut.replaceAll("[\\p{Cntrl}]", "?");
-    }
-
-    private static String requiredString(JsonObject o, String field) {
+    private static String requiredField(JsonObject o, String field) {
         return requiredString(o, field, field);
     }
 
-    private static String requiredString(JsonObject o, String field, String path) {
-        String value = optionalString(o, field, path);
-        if (value == null) {
-            throw new InvalidField(path + " is required");
-        }
-        return value;
-    }
-
-    private static String optionalString(JsonObject o, String field) {
+    private static String optionalField(JsonObject o, String field) {
         return optionalString(o, field, field);
     }
 
-    private static String optionalString(JsonObject o, String field, String path) {
-        Object value = o.getValue(field);
-        if (value != null && !(value instanceof String)) {
-            throw new InvalidField(path + " must be a string");
-        }
-        return (String) value;
-    }
-
-    private static JsonObject requiredObject(JsonObject o, String field, String path) {
-        if (!(o.getValue(field) instanceof JsonObject value)) {
-            throw new InvalidField(path + " must be an object");
-        }
-        return value;
-    }
-
-    private static double requiredDouble(JsonObject o, String field, String path) {
-        if (!(o.getValue(field) instanceof Number value) || !Double.isFinite(value.doubleValue())) {
-            throw new InvalidField(path + " must be a number");
-        }
-        return value.doubleValue();
-    }
-
-    /** Proto3 JSON may write integers as strings, so both forms are read; absent is 0. */
-    private static long optionalLong(JsonObject o, String field, String path) {
-        Object value = o.getValue(field);
-        if (value == null) {
-            return 0;
-        }
-        try {
-            long size = value instanceof String s ? Long.parseLong(s)
-                    : value instanceof Number n && n.doubleValue() == n.longValue() ? n.longValue() : -1;
-            if (size >= 0) {
-                return size;
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the rejection below
-        }
-        throw new InvalidField(path + " must be a non-negative integer");
-    }
-
-    /** A field of the decoded payload is missing or of the wrong type; the message names the field only. */
-    private static final class InvalidField extends RuntimeException {
-        InvalidField(String message) {
-            super(message, null, false, false);
-        }
-    }
 }
