@@ -50,8 +50,9 @@ CREATE INDEX rcs_sends_by_message ON rcs_sends (message_id);
 
 -- Webhook events are committed here before the provider gets its 200 and applied after; the key
 -- (provider, dedupe_key) drops a redelivered event. Applied rows stay as 'done' for a week, the
--- longest a provider keeps retrying.
+-- longest a provider keeps retrying. arrival orders them as they were committed: timestamps can tie.
 CREATE TABLE rcs_webhook_events (
+    arrival          BIGSERIAL   NOT NULL,
     provider         TEXT        NOT NULL,
     dedupe_key       TEXT        NOT NULL,
     payload          JSONB       NOT NULL,
@@ -62,7 +63,7 @@ CREATE TABLE rcs_webhook_events (
     received_at      TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (provider, dedupe_key)
 );
-CREATE INDEX rcs_webhook_events_pending ON rcs_webhook_events (received_at) WHERE state = 'pending';
+CREATE INDEX rcs_webhook_events_pending ON rcs_webhook_events (arrival) WHERE state = 'pending';
 
 -- READ receipts owed to a provider because a device read an RCS message; sent by a worker, retried.
 CREATE TABLE rcs_agent_events (

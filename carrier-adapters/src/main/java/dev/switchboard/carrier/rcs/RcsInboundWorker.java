@@ -9,6 +9,7 @@ import dev.switchboard.inbox.model.Channel;
 import dev.switchboard.inbox.model.MessageContent;
 import dev.switchboard.inbox.model.MessageStatus;
 import dev.switchboard.inbox.model.Part;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -40,6 +41,8 @@ public final class RcsInboundWorker implements AutoCloseable {
     private final InboundMedia media;
     private final FileDownloader downloader;
     private final TypingSink typing;
+    /** The one context drain() runs on, so busy and again need no locking and batches never overlap. */
+    private volatile Context context;
     private long timer = -1;
     private boolean busy;
     private boolean again;
@@ -58,12 +61,21 @@ public final class RcsInboundWorker implements AutoCloseable {
     }
 
     public void start() {
-        timer = vertx.setPeriodic(POLL_MS, id -> drain());
+        Context own = vertx.getOrCreateContext();
+        context = own;
+        timer = vertx.setPeriodic(POLL_MS, id -> own.runOnContext(v -> drain()));
     }
 
-    /** New events were committed: apply them now rather than at the next tick. */
+    /**
+     * New events were committed: apply them now rather than at the next tick. Called from the HTTP
+     * server's event loop; the drain is moved to the worker's own context, or two drains could run at
+     * once on two threads and apply a peer's events out of order.
+     */
     public void kick() {
-        vertx.runOnContext(v -> drain());
+        Context own = context;
+        if (own != null) {
+            own.runOnContext(v -> drain());
+        }
     }
 
     private void drain() {

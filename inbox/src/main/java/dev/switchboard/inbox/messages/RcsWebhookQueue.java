@@ -4,11 +4,13 @@ import dev.switchboard.inbox.persistence.Times;
 import dev.switchboard.inbox.persistence.Transactor;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -55,12 +57,17 @@ public final class RcsWebhookQueue {
                 UPDATE rcs_webhook_events SET next_attempt_at = $2, attempts = attempts + 1
                 WHERE (provider, dedupe_key) IN (SELECT provider, dedupe_key FROM rcs_webhook_events
                     WHERE state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
-                    ORDER BY received_at, dedupe_key LIMIT $3 FOR UPDATE SKIP LOCKED)
-                RETURNING provider, dedupe_key, payload, attempts, received_at""")
+                    ORDER BY arrival LIMIT $3 FOR UPDATE SKIP LOCKED)
+                RETURNING provider, dedupe_key, payload, attempts, arrival""")
                 .execute(Tuple.of(Times.db(now), Times.db(now.plus(LEASE)), limit))
                 .map(rows -> {
+                    // RETURNING does not keep the subquery's ORDER BY (the planner de-duplicates the IN list with a
+                    // hash aggregate), so the arrival order is restored here.
+                    List<Row> claimed = new ArrayList<>();
+                    rows.forEach(claimed::add);
+                    claimed.sort(Comparator.comparing((Row r) -> r.getLong("arrival")));
                     List<Event> out = new ArrayList<>();
-                    rows.forEach(r -> out.add(new Event(r.getString("provider"), r.getString("dedupe_key"),
+                    claimed.forEach(r -> out.add(new Event(r.getString("provider"), r.getString("dedupe_key"),
                             (JsonObject) r.getValue("payload"), r.getInteger("attempts"))));
                     return out;
                 });
