@@ -31,6 +31,10 @@ public final class RcsInboundWorker implements AutoCloseable {
     private static final int MAX_ATTEMPTS = 12;
     /** A receipt can beat the commit of the send it confirms; it is retried this many times before it is dropped. */
     private static final int RECEIPT_ATTEMPTS = 6;
+    /** The message model's bounds (MessageJson) for a text part, a label and postback data. */
+    private static final int MAX_TEXT = 65_536;
+    private static final int MAX_SHORT = 2_048;
+    private static final int MAX_POSTBACK = 4_096;
 
     private final Vertx vertx;
     private final RcsWebhookQueue queue;
@@ -143,20 +147,32 @@ public final class RcsInboundWorker implements AutoCloseable {
 
     private Future<MessageContent> content(String number, RcsInbound.Content c) {
         if (c instanceof RcsInbound.Text t) {
-            return Future.succeededFuture(MessageContent.text(t.text()));
+            return Future.succeededFuture(MessageContent.text(clip(t.text(), MAX_TEXT)));
         }
         if (c instanceof RcsInbound.Location l) {
             return Future.succeededFuture(new MessageContent(List.of(new Part.Location(l.latitude(), l.longitude(), null)), List.of(), null));
         }
         if (c instanceof RcsInbound.SuggestionResponse r) {
-            String text = r.text() == null ? r.postbackData() : r.text();
+            String text = clip(r.text() == null ? r.postbackData() : r.text(), MAX_SHORT);
             return Future.succeededFuture(new MessageContent(List.of(new Part.Text(text)), List.of(),
-                    new MessageContent.InReplyTo(r.postbackData(), r.text())));
+                    new MessageContent.InReplyTo(clip(r.postbackData(), MAX_POSTBACK), clip(r.text(), MAX_SHORT))));
         }
         RcsInbound.File f = (RcsInbound.File) c;
         return downloader.download(f.uri())
                 .compose(bytes -> media.store(number, f.mimeType() == null ? "application/octet-stream" : f.mimeType(), f.fileName(), bytes))
                 .map(part -> new MessageContent(List.of(part), List.of(), null));
+    }
+
+    /**
+     * A peer's text beyond what the message model stores is cut rather than refused: the event is
+     * valid, and a stored message the model could not read back would break the conversation.
+     */
+    private static String clip(String s, int max) {
+        if (s == null || s.length() <= max) {
+            return s;
+        }
+        int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+        return s.substring(0, end);
     }
 
     private Future<Void> event(RcsInbound.UserEvent ev, RcsWebhookQueue.Event queued, String number) {

@@ -59,7 +59,7 @@ final class MessageRoutes {
             parts.add(new Part.Text(text));
         }
         parts.addAll(body.list("parts", 20, MessageJson::readPart));
-        MessageContent content = new MessageContent(parts, body.list("suggestions", 11, MessageJson::readSuggestion), null);
+        MessageContent content = new MessageContent(parts, body.list("suggestions", 20, MessageJson::readSuggestion), null);
         SendRequest request = new SendRequest(to, content, key, Hashes.sha256(CanonicalJson.encode(raw)), channel(body));
         return messages.send(Authenticator.device(ctx), request).map(result -> Reply.accepted(result.accepted()));
     }

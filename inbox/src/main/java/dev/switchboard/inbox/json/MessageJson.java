@@ -20,8 +20,12 @@ public final class MessageJson {
     static final int MAX_TEXT = 65_536;
     static final int MAX_SHORT = 2_048;
     static final int MAX_PARTS = 20;
-    static final int MAX_SUGGESTIONS = 11;
-    static final int MAX_CARDS = 10;
+    // The model's own bounds are generous: what a channel can carry (RBM's 11 suggestions, 25-character
+    // chips, 200-character titles, 2 to 10 cards) is checked when the channel is chosen, naming its limit.
+    static final int MAX_SUGGESTIONS = 20;
+    static final int MAX_CARDS = 20;
+    static final int MAX_LABEL = 255;
+    static final int MAX_POSTBACK = 4_096;
 
     private MessageJson() {}
 
@@ -91,7 +95,7 @@ public final class MessageJson {
         MessageContent.InReplyTo inReplyTo = null;
         if (r.has("inReplyTo")) {
             StrictJson i = StrictJson.of(r.raw("inReplyTo"), r.path("inReplyTo"), Set.of("postbackData", "text"));
-            inReplyTo = new MessageContent.InReplyTo(i.optionalString("postbackData", MAX_SHORT), i.optionalString("text", MAX_SHORT));
+            inReplyTo = new MessageContent.InReplyTo(i.optionalString("postbackData", MAX_POSTBACK), i.optionalString("text", MAX_SHORT));
         }
         return new MessageContent(parts, suggestions, inReplyTo);
     }
@@ -166,8 +170,8 @@ public final class MessageJson {
             case "carousel": {
                 StrictJson r = StrictJson.of(value, path, Set.of("type", "cards"));
                 List<Part.RichCard> cards = r.list("cards", MAX_CARDS, MessageJson::readCard);
-                if (cards.size() < 2) {
-                    throw InboxException.invalid(r.path("cards"), "a carousel needs 2 to " + MAX_CARDS + " cards");
+                if (cards.isEmpty()) {
+                    throw InboxException.invalid(r.path("cards"), "a carousel needs 1 to " + MAX_CARDS + " cards");
                 }
                 return new Part.Carousel(cards);
             }
@@ -191,12 +195,12 @@ public final class MessageJson {
         if (r.has("media")) {
             mediaId = StrictJson.of(r.raw("media"), r.path("media"), Set.of("mediaId")).requiredString("mediaId", 200);
         }
-        String title = r.optionalString("title", 200);
+        String title = r.optionalString("title", MAX_LABEL);
         String description = r.optionalString("description", MAX_SHORT);
         if (title == null && description == null && mediaId == null) {
             throw InboxException.invalid(path, "a rich card needs a title, a description or media");
         }
-        return new Part.RichCard(title, description, mediaId, r.list("suggestions", 4, MessageJson::readSuggestion));
+        return new Part.RichCard(title, description, mediaId, r.list("suggestions", MAX_SUGGESTIONS, MessageJson::readSuggestion));
     }
 
     public static Suggestion readSuggestion(Object value, String path) {
@@ -204,7 +208,7 @@ public final class MessageJson {
         switch (type) {
             case "reply": {
                 StrictJson r = StrictJson.of(value, path, Set.of("type", "text", "postbackData"));
-                return new Suggestion.Reply(r.requiredString("text", 25), r.optionalString("postbackData", MAX_SHORT));
+                return new Suggestion.Reply(r.requiredString("text", MAX_LABEL), r.optionalString("postbackData", MAX_POSTBACK));
             }
             case "openUrl": {
                 StrictJson r = StrictJson.of(value, path, Set.of("type", "text", "url"));
@@ -212,28 +216,28 @@ public final class MessageJson {
                 if (!(url.startsWith("https://") || url.startsWith("http://"))) {
                     throw InboxException.invalid(r.path("url"), "must be an http or https URL");
                 }
-                return new Suggestion.OpenUrl(r.requiredString("text", 25), url);
+                return new Suggestion.OpenUrl(r.requiredString("text", MAX_LABEL), url);
             }
             case "dial": {
                 StrictJson r = StrictJson.of(value, path, Set.of("type", "text", "phoneNumber"));
                 String phone = r.requiredString("phoneNumber", 32);
                 dev.switchboard.inbox.model.PhoneNumber.require(r.path("phoneNumber"), phone);
-                return new Suggestion.Dial(r.requiredString("text", 25), phone);
+                return new Suggestion.Dial(r.requiredString("text", MAX_LABEL), phone);
             }
             case "showLocation": {
                 StrictJson r = StrictJson.of(value, path, Set.of("type", "text", "latitude", "longitude", "label"));
-                return new Suggestion.ShowLocation(r.requiredString("text", 25), r.requiredDouble("latitude", -90, 90),
+                return new Suggestion.ShowLocation(r.requiredString("text", MAX_LABEL), r.requiredDouble("latitude", -90, 90),
                         r.requiredDouble("longitude", -180, 180), r.optionalString("label", MAX_SHORT));
             }
             case "shareLocation": {
                 StrictJson r = StrictJson.of(value, path, Set.of("type", "text"));
-                return new Suggestion.ShareLocation(r.requiredString("text", 25));
+                return new Suggestion.ShareLocation(r.requiredString("text", MAX_LABEL));
             }
             case "calendarEvent": {
                 StrictJson r = StrictJson.of(value, path, Set.of("type", "text", "title", "description", "startTime", "endTime"));
                 String start = requireTime(r, "startTime");
                 String end = requireTime(r, "endTime");
-                return new Suggestion.CalendarEvent(r.requiredString("text", 25), r.requiredString("title", 200),
+                return new Suggestion.CalendarEvent(r.requiredString("text", MAX_LABEL), r.requiredString("title", MAX_LABEL),
                         r.optionalString("description", MAX_SHORT), start, end);
             }
             default:
