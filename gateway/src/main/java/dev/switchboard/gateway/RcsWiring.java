@@ -97,7 +97,7 @@ final class RcsWiring implements AutoCloseable {
         outbox = new RcsOutboxWorker(vertx, new RcsOutboxStore(db, clock), providers, capabilities, new RcsContentMapper(links), clock);
         outbox.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         inbound = new RcsInboundWorker(vertx, queue, providers, new RcsPeers(db, ids), new InboundService(db, ids), messages, media,
-                new FileDownloader(vertx, maxMediaBytes, Duration.ofSeconds(60)), typing);
+                new FileDownloader(vertx, maxMediaBytes, Duration.ofSeconds(60)), typing, capabilities);
         inbound.start();
         receipts = new RcsReadReceiptSender(vertx, new RcsReadReceipts(db, clock), providers);
         receipts.start();

@@ -3,6 +3,7 @@ package dev.switchboard.carrier.rcs;
 import dev.switchboard.inbox.messages.InboundMessage;
 import dev.switchboard.inbox.messages.InboundService;
 import dev.switchboard.inbox.messages.MessageService;
+import dev.switchboard.inbox.messages.RcsCapabilityStore;
 import dev.switchboard.inbox.messages.RcsPeers;
 import dev.switchboard.inbox.messages.RcsWebhookQueue;
 import dev.switchboard.inbox.model.Channel;
@@ -45,6 +46,7 @@ public final class RcsInboundWorker implements AutoCloseable {
     private final InboundMedia media;
     private final FileDownloader downloader;
     private final TypingSink typing;
+    private final RcsCapabilityStore capabilities;
     /** The one context drain() runs on, so busy and again need no locking and batches never overlap. */
     private volatile Context context;
     private long timer = -1;
@@ -52,7 +54,8 @@ public final class RcsInboundWorker implements AutoCloseable {
     private boolean again;
 
     public RcsInboundWorker(Vertx vertx, RcsWebhookQueue queue, RcsProviderSet providers, RcsPeers peers, InboundService inbound,
-                            MessageService messages, InboundMedia media, FileDownloader downloader, TypingSink typing) {
+                            MessageService messages, InboundMedia media, FileDownloader downloader, TypingSink typing,
+                            RcsCapabilityStore capabilities) {
         this.vertx = vertx;
         this.queue = queue;
         this.providers = providers;
@@ -62,6 +65,7 @@ public final class RcsInboundWorker implements AutoCloseable {
         this.media = media;
         this.downloader = downloader;
         this.typing = typing;
+        this.capabilities = capabilities;
     }
 
     public void start() {
@@ -137,7 +141,7 @@ public final class RcsInboundWorker implements AutoCloseable {
 
     private Future<Void> message(String provider, String number, RcsInbound.UserMessage m) {
         String ref = "rcs:" + provider + ":" + m.messageId();
-        return peers.alreadyReceived(number, ref).compose(seen -> seen ? Future.succeededFuture()
+        return capabilities.forgetUnreachable(provider, m.sender()).compose(v -> peers.alreadyReceived(number, ref)).compose(seen -> seen ? Future.succeededFuture()
                 : content(number, m.content())
                         .compose(content -> inbound.receive(new InboundMessage(number, m.sender(), Channel.RCS, content, ref)))
                         // The peer stops typing when its message lands.

@@ -122,9 +122,34 @@ class RcsChannelTest {
                 .filter(c -> c.get("peer").asText().equals(peer)).toList();
         assertEquals(1, conversations.size(), conversations.toString());
         assertEquals(first.conversationId(), conversations.get(0).get("id").asText());
+        assertEquals("sms", conversations.get(0).get("channel").asText(), "the channel its latest traffic uses");
 
         assertEquals(List.of("Are you there?", "Back to SMS"), smsTo(peer).stream().map(RcsChannelTest::text).toList());
         assertEquals(1, rbm.sends(peer).size(), "only the second message went over RCS");
+    }
+
+    @Test
+    void aFallbackShowsOnTheConversationAndAnRcsMessageFromThePeerMakesTheNextSendAskAgain() throws Exception {
+        String peer = "+447700900809";
+        rbm.unreachable(peer);
+        rbm.onSend(peer, ok());
+        SentMessage first = send(text(peer, "first"));
+        awaitStatus(first, "sent");
+        assertEquals("sms", device.client().conversationWith(peer).orElseThrow().get("channel").asText(),
+                "queued for RCS, fell back: the conversation says SMS");
+        assertEquals(1, rbm.capabilityChecks(peer).size());
+
+        // The handset gets RCS and writes over it, well within the cached "unreachable" answer's lifetime.
+        rbm.reachable(peer, RbmProvider.ALL_FEATURES);
+        assertEquals(200, RbmProvider.deliver(gw, RbmProvider.userText(peer, "rbm-" + UUID.randomUUID(), "hi over RCS")).status());
+        Eventually.await("the RCS message", WAIT, () -> incoming(first.conversationId()).size() == 1);
+        assertEquals("rcs", device.client().conversationWith(peer).orElseThrow().get("channel").asText());
+
+        SentMessage second = send(text(peer, "second"));
+        awaitStatus(second, "sent");
+        assertEquals("rcs", message(second).get("channel").asText());
+        assertEquals(2, rbm.capabilityChecks(peer).size(), "the stale answer was dropped, the provider asked again");
+        assertEquals(1, smsTo(peer).size());
     }
 
     @Test

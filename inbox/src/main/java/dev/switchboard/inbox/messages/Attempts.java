@@ -33,6 +33,10 @@ final class Attempts {
                             Tuple.of(messageId, MessageRows.attemptStep(attempt), channel == null ? null : channel.wire(),
                                     Times.db(tx.now()))))
                     .map(updated -> MessageRows.map(updated.iterator().next()))
+                    // The conversation shows the channel its latest traffic uses.
+                    .compose(m -> channel == null ? Future.succeededFuture(m)
+                            : tx.query("UPDATE conversations SET channel = $2 WHERE id = $1", Tuple.of(m.conversationId(), channel.wire()))
+                                    .map(m))
                     .compose(m -> emit ? tx.emit(number, SyncEvent.MESSAGE_UPDATED, MessageJson.toJson(m)).map(m)
                             : Future.succeededFuture(m));
         });

@@ -63,6 +63,15 @@ public final class RcsCapabilityStore {
     }
 
     /**
+     * The peer just wrote to us over RCS, so a cached "unreachable" is wrong now: dropped, the next
+     * send asks the provider again.
+     */
+    public Future<Void> forgetUnreachable(String provider, String peer) {
+        return pool.preparedQuery("DELETE FROM rcs_capabilities WHERE provider = $1 AND peer = $2 AND NOT reachable")
+                .execute(Tuple.of(provider, peer)).mapEmpty();
+    }
+
+    /**
      * Entries still valid that expire before {@code horizon}, soonest first: the background refresh
      * renews them before a send needs them. Entries already expired are left alone: nobody sent
      * to those peers within a whole time to live, and the next send checks afresh.
