@@ -64,6 +64,7 @@ CREATE TABLE rcs_webhook_events (
     PRIMARY KEY (provider, dedupe_key)
 );
 CREATE INDEX rcs_webhook_events_pending ON rcs_webhook_events (arrival) WHERE state = 'pending';
+CREATE INDEX rcs_webhook_events_done ON rcs_webhook_events (received_at) WHERE state = 'done';
 
 -- READ receipts owed to a provider because a device read an RCS message; sent by a worker, retried.
 CREATE TABLE rcs_agent_events (
@@ -77,3 +78,6 @@ CREATE TABLE rcs_agent_events (
     created_at           TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX rcs_agent_events_pending ON rcs_agent_events (created_at) WHERE state = 'pending';
+
+-- The capability refresh renews only peers with recent conversations; it looks them up by peer.
+CREATE INDEX conversations_by_peer ON conversations (peer);

@@ -123,7 +123,12 @@ public final class Gateway implements AutoCloseable {
             await(mediaFiles.init());
             MediaRepository mediaRepository = new MediaRepository(db);
             // The port is known only once the HTTP server listens; links are made later than that.
-            AtomicReference<String> publicUrl = new AtomicReference<>(config.http().publicUrl());
+            AtomicReference<String> publicUrl = new AtomicReference<>(config.http().publicUrl().isEmpty() && config.http().port() != 0
+                    ? localUrl(config.http().host(), config.http().port()) : config.http().publicUrl());
+            if (config.http().publicUrl().isEmpty() && !config.rcs().providers().isEmpty()) {
+                LOG.warn("http.publicUrl is not set: media links for RCS providers and SMS recipients point at this host's"
+                        + " local address, which they cannot reach");
+            }
             SignedMediaLinks mediaLinks = new SignedMediaLinks(LocalKeys.mediaLinkKey(dataDir, ids), publicUrl::get,
                     Duration.ofHours(config.media().publicLinkTtlHours()), clock);
             smpp = SmppWiring.start(config, vertx, db, ids, clock, mediaLinks);
@@ -144,8 +149,7 @@ public final class Gateway implements AutoCloseable {
             String deploymentId = await(vertx.deployVerticle(http));
             int port = http.actualPort();
             if (publicUrl.get().isEmpty()) {
-                String host = config.http().host().equals("0.0.0.0") || config.http().host().equals("::") ? "localhost" : config.http().host();
-                publicUrl.set("http://" + host + ":" + port);
+                publicUrl.set(localUrl(config.http().host(), port));
             }
             Files.writeString(dataDir.resolve("http.port"), port + "\n");
             LOG.info("Switchboard listening on http://{}:{}", config.http().host(), port);
@@ -176,6 +180,11 @@ public final class Gateway implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Where this gateway answers locally: the default for links when no public URL is configured. */
+    private static String localUrl(String host, int port) {
+        return "http://" + (host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host) + ":" + port;
     }
 
     private static Buffer openApi() throws IOException {

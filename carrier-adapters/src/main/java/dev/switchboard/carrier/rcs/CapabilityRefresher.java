@@ -23,8 +23,17 @@ public final class CapabilityRefresher {
         this.clock = clock;
     }
 
-    /** One pass; answers how many entries were renewed. */
+    private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** One pass; answers how many entries were renewed (0 when a previous pass is still running). */
     public Future<Integer> refresh() {
+        if (!running.compareAndSet(false, true)) {
+            return Future.succeededFuture(0);
+        }
+        return pass().onComplete(ar -> running.set(false));
+    }
+
+    private Future<Integer> pass() {
         return capabilities.expiringBefore(clock.instant().plus(AHEAD), 100).compose(entries -> {
             Future<Integer> chain = Future.succeededFuture(0);
             for (RcsCapabilityStore.Entry e : entries) {

@@ -13,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,17 +25,17 @@ public final class MaapWebhook {
     private static final Logger LOG = LoggerFactory.getLogger(MaapWebhook.class);
 
     private final String providerId;
-    private final List<Source> allowedSources;
+    private final SourceAllowList allowedSources;
 
     /** @param allowedSources exact IP addresses or IPv4 CIDR blocks ({@code 10.0.0.0/8}); empty allows any source */
     public MaapWebhook(String providerId, List<String> allowedSources) {
         this.providerId = Objects.requireNonNull(providerId, "providerId");
-        this.allowedSources = allowedSources.stream().map(Source::parse).toList();
+        this.allowedSources = new SourceAllowList(allowedSources);
     }
 
     /** @param remoteAddress the peer's IP address as the HTTP server saw it */
     public WebhookResult read(String remoteAddress, Buffer body) {
-        if (!allowedSources.isEmpty() && (remoteAddress == null || allowedSources.stream().noneMatch(s -> s.matches(remoteAddress)))) {
+        if (!allowedSources.allows(remoteAddress)) {
             return reject(403, "source_not_allowed", "the request's source address is not allowed");
         }
         JsonObject request = parseObject(body);
@@ -165,60 +164,6 @@ public final class MaapWebhook {
 
     private static String optionalField(JsonObject o, String field) {
         return optionalString(o, field, "RCSMessage." + field);
-    }
-
-    /** One allow-list entry: an exact address, or an IPv4 block. */
-    private record Source(String exact, int network, int mask) {
-        private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
-        private static final String MAPPED_PREFIX = "::ffff:";
-
-        static Source parse(String entry) {
-            String trimmed = entry.trim();
-            int slash = trimmed.indexOf('/');
-            if (slash < 0) {
-                return new Source(trimmed, 0, 0);
-            }
-            Integer network = ipv4(trimmed.substring(0, slash));
-            int bits;
-            try {
-                bits = Integer.parseInt(trimmed.substring(slash + 1));
-            } catch (NumberFormatException e) {
-                bits = -1;
-            }
-            if (network == null || bits < 0 || bits > 32) {
-                throw new IllegalArgumentException("allowed source '" + entry + "' is neither an address nor an IPv4 CIDR block");
-            }
-            int mask = bits == 0 ? 0 : -1 << (32 - bits);
-            return new Source(null, network & mask, mask);
-        }
-
-        boolean matches(String address) {
-            if (exact != null) {
-                return exact.equals(address);
-            }
-            // A dual-stack listener reports IPv4 peers as IPv4-mapped IPv6 addresses.
-            String v4 = address.regionMatches(true, 0, MAPPED_PREFIX, 0, MAPPED_PREFIX.length())
-                    ? address.substring(MAPPED_PREFIX.length()) : address;
-            Integer ip = ipv4(v4);
-            return ip != null && (ip & mask) == network;
-        }
-
-        /** Parsed by hand: InetAddress would resolve a host name over DNS. */
-        private static Integer ipv4(String text) {
-            var m = IPV4.matcher(text);
-            if (!m.matches()) {
-                return null;
-            }
-            int ip = 0;
-            for (int i = 1; i <= 4; i++) {
-                int octet = Integer.parseInt(m.group(i));
-                if (octet > 255) {
-                    return null;
-                }
-                ip = (ip << 8) | octet;
-            }
-            return ip;
-        }
     }
 
 }

@@ -40,8 +40,18 @@ public final class RbmWebhook {
 
     private final String providerId;
     private final byte[] clientToken;
+    private final String agentId;
 
     public RbmWebhook(String providerId, String clientToken) {
+        this(providerId, clientToken, null);
+    }
+
+    /**
+     * @param agentId the agent this provider entry speaks for; events naming another agent are
+     *                ignored (a partner's webhook carries all of its agents' events). Null accepts any.
+     */
+    public RbmWebhook(String providerId, String clientToken, String agentId) {
+        this.agentId = agentId;
         this.providerId = Objects.requireNonNull(providerId, "providerId");
         Objects.requireNonNull(clientToken, "clientToken");
         if (clientToken.isEmpty()) {
@@ -111,13 +121,24 @@ public final class RbmWebhook {
         }
     }
 
+    /** Another agent's event, ignored with a log line: applied here it would land in the wrong inbox. */
+    private boolean otherAgent(String named) {
+        if (agentId == null || named == null || named.equals(agentId)) {
+            return false;
+        }
+        LOG.info("RBM webhook for provider {}: ignored an event for agent {}, not ours", providerId, printable(named));
+        return true;
+    }
+
     private WebhookResult userEvent(JsonObject p) {
         String sender = requiredField(p, "senderPhoneNumber");
         String type = requiredField(p, "eventType");
         String eventId = requiredField(p, "eventId");
         String messageId = optionalField(p, "messageId");
         String sendTime = optionalField(p, "sendTime");
-        optionalField(p, "agentId");
+        if (otherAgent(optionalField(p, "agentId"))) {
+            return new WebhookResult.Events(List.of());
+        }
         RcsInbound.EventType known = switch (type) {
             case "DELIVERED" -> RcsInbound.EventType.DELIVERED;
             case "READ" -> RcsInbound.EventType.READ;
@@ -137,7 +158,9 @@ public final class RbmWebhook {
         String sender = requiredField(p, "senderPhoneNumber");
         String messageId = requiredField(p, "messageId");
         String sendTime = optionalField(p, "sendTime");
-        optionalField(p, "agentId");
+        if (otherAgent(optionalField(p, "agentId"))) {
+            return new WebhookResult.Events(List.of());
+        }
         RcsInbound.Content content;
         if (p.containsKey("text")) {
             content = new RcsInbound.Text(requiredField(p, "text"));

@@ -6,7 +6,22 @@ import io.vertx.core.json.JsonObject;
 public final class RcsInboundJson {
     private RcsInboundJson() {}
 
+    /**
+     * PostgreSQL cannot store U+0000 in text or JSONB; a signed event that carries one is still a valid
+     * event, so the character is replaced rather than the event refused.
+     */
     public static JsonObject toJson(RcsInbound event) {
+        return clean(raw(event));
+    }
+
+    private static JsonObject clean(JsonObject json) {
+        JsonObject out = new JsonObject();
+        json.forEach(e -> out.put(e.getKey(), e.getValue() instanceof String str ? str.replace('\u0000', '\uFFFD')
+                : e.getValue() instanceof JsonObject o ? clean(o) : e.getValue()));
+        return out;
+    }
+
+    private static JsonObject raw(RcsInbound event) {
         JsonObject json = new JsonObject().put("dedupeKey", event.dedupeKey()).put("sender", event.sender());
         if (event instanceof RcsInbound.UserEvent e) {
             return json.put("kind", "event").put("type", e.type().name()).put("eventId", e.eventId()).put("messageId", e.messageId())

@@ -32,6 +32,8 @@ public final class RcsInboundWorker implements AutoCloseable {
     private static final int MAX_ATTEMPTS = 12;
     /** A receipt can beat the commit of the send it confirms; it is retried this many times before it is dropped. */
     private static final int RECEIPT_ATTEMPTS = 6;
+    /** Downloads of a peer's file are tried this many times (with backoff, about ten minutes) before a placeholder lands instead. */
+    private static final int FILE_ATTEMPTS = 8;
     /** The message model's bounds (MessageJson) for a text part, a label and postback data. */
     private static final int MAX_TEXT = 65_536;
     private static final int MAX_SHORT = 2_048;
@@ -111,7 +113,8 @@ public final class RcsInboundWorker implements AutoCloseable {
     }
 
     private Future<Void> applyOne(RcsWebhookQueue.Event e) {
-        return apply(e).compose(v -> queue.done(e)).recover(err -> {
+        // compose turns a synchronous throw (a payload that does not read back) into a failure handled below.
+        return Future.<Void>succeededFuture().compose(v -> apply(e)).compose(v -> queue.done(e)).recover(err -> {
             if (e.attempts() >= MAX_ATTEMPTS || err instanceof Dropped) {
                 LOG.warn("RCS event {} from provider {} dropped: {}", e.dedupeKey(), e.provider(), err.getMessage());
                 return queue.failed(e, err.getMessage());
@@ -133,23 +136,24 @@ public final class RcsInboundWorker implements AutoCloseable {
         }
         return peers.numberFor(numbers, event.sender()).compose(number -> {
             if (event instanceof RcsInbound.UserMessage m) {
-                return message(e.provider(), number, m);
+                return message(entry.get(), number, m, e.attempts());
             }
             return event((RcsInbound.UserEvent) event, e, number);
         });
     }
 
-    private Future<Void> message(String provider, String number, RcsInbound.UserMessage m) {
+    private Future<Void> message(RcsProviderSet.Entry entry, String number, RcsInbound.UserMessage m, int attempt) {
+        String provider = entry.id();
         String ref = "rcs:" + provider + ":" + m.messageId();
         return capabilities.forgetUnreachable(provider, m.sender()).compose(v -> peers.alreadyReceived(number, ref)).compose(seen -> seen ? Future.succeededFuture()
-                : content(number, m.content())
+                : content(number, m.content(), attempt, java.net.URI.create(entry.settings().baseUrl()).getHost())
                         .compose(content -> inbound.receive(new InboundMessage(number, m.sender(), Channel.RCS, content, ref)))
                         // The peer stops typing when its message lands.
                         .onSuccess(saved -> typing.peerTyping(number, m.sender(), false))
                         .mapEmpty());
     }
 
-    private Future<MessageContent> content(String number, RcsInbound.Content c) {
+    private Future<MessageContent> content(String number, RcsInbound.Content c, int attempt, String providerHost) {
         if (c instanceof RcsInbound.Text t) {
             return Future.succeededFuture(MessageContent.text(clip(t.text(), MAX_TEXT)));
         }
@@ -162,9 +166,19 @@ public final class RcsInboundWorker implements AutoCloseable {
                     new MessageContent.InReplyTo(clip(r.postbackData(), MAX_POSTBACK), clip(r.text(), MAX_SHORT))));
         }
         RcsInbound.File f = (RcsInbound.File) c;
-        return downloader.download(f.uri())
+        return downloader.download(f.uri(), providerHost)
                 .compose(bytes -> media.store(number, f.mimeType() == null ? "application/octet-stream" : f.mimeType(), f.fileName(), bytes))
-                .map(part -> new MessageContent(List.of(part), List.of(), null));
+                .map(part -> new MessageContent(List.of(part), List.of(), null))
+                .recover(e -> {
+                    if (attempt < FILE_ATTEMPTS) {
+                        return Future.failedFuture(e);
+                    }
+                    // The peer did send something: after the last try the message still lands, saying what could not be fetched.
+                    LOG.warn("giving up on downloading a file for {}: {}", number, e.getMessage());
+                    return Future.succeededFuture(MessageContent.text("[file could not be retrieved: "
+                            + (f.fileName() == null ? "unnamed" : clip(f.fileName(), 255)) + ", "
+                            + (f.mimeType() == null ? "unknown type" : clip(f.mimeType(), 255)) + ", " + f.size() + " bytes]"));
+                });
     }
 
     /**

@@ -7,9 +7,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -56,15 +59,26 @@ public final class RcsOutboxWorker implements AutoCloseable {
         }
         busy = true;
         outbox.claim(BATCH)
-                .compose(items -> Future.join(items.stream().map(this::sendLogged).toList()))
+                .compose(items -> Future.join(perPeer(items)))
                 .onComplete(ar -> busy = false);
     }
 
+    /** Messages to different peers go out in parallel; to the same peer one after the other, in the order they were queued. */
+    private List<Future<Void>> perPeer(List<RcsOutboxItem> items) {
+        Map<String, Future<Void>> tails = new LinkedHashMap<>();
+        for (RcsOutboxItem item : items) {
+            Future<Void> previous = tails.get(item.to());
+            tails.put(item.to(), previous == null ? sendLogged(item) : previous.transform(ar -> sendLogged(item)));
+        }
+        return List.copyOf(tails.values());
+    }
+
     private Future<Void> sendLogged(RcsOutboxItem item) {
-        return send(item).recover(e -> {
+        // A synchronous throw would escape Future.join and strand the batch; inside compose it becomes a failed future.
+        return Future.<Void>succeededFuture().compose(v -> send(item)).recover(e -> {
             LOG.warn("RCS send of {} failed; retrying: {}", item.messageId(), e.toString());
             return outbox.retryLater(item.messageId(), null, "retry", "internal error: " + e.getClass().getSimpleName(),
-                    Duration.ofSeconds(5));
+                    backoff(item.attempts()));
         });
     }
 
@@ -74,14 +88,19 @@ public final class RcsOutboxWorker implements AutoCloseable {
             return noRcs(item, null, "rejected", "no RCS provider serves " + item.from());
         }
         RcsProviderSet.Entry entry = found.get();
+        if (item.deadlineAt() != null && !clock.instant().isBefore(item.deadlineAt())) {
+            // Past the deadline nothing is sent again: what the provider may hold is revoked (again, if an earlier
+            // revocation could not be confirmed yet), then the message falls back.
+            return afterDeadline(item, entry, "deadline passed");
+        }
         return capability(entry, item.to()).compose(cap -> {
             if (cap.known() && !cap.reachable()) {
-                return noRcs(item, entry.id(), "unreachable", "peer not reachable over RCS");
+                return noRcs(item, entry, "unreachable", "peer not reachable over RCS");
             }
             Set<String> missing = new HashSet<>(RcsFeatures.required(item.content()));
             missing.removeAll(cap.features());
             if (cap.known() && !missing.isEmpty() && !item.forced()) {
-                return outbox.fallBackToSms(item.messageId(), entry.id(), "unsupported", "handset lacks " + String.join(", ", missing));
+                return noRcs(item, entry, "unsupported", "handset lacks " + String.join(", ", new java.util.TreeSet<>(missing)));
             }
             return sendUnits(item, entry);
         });
@@ -147,14 +166,16 @@ public final class RcsOutboxWorker implements AutoCloseable {
         return switch (outcome.kind()) {
             case ACCEPTED -> outbox.accepted(item.messageId(), provider, outcome.detail());
             case UNREACHABLE -> capabilities.store(provider, item.to(), false, Set.of(), entry.settings().capabilityTtl())
-                    .compose(v -> noRcs(item, provider, "unreachable", outcome.detail()));
-            case UNSUPPORTED -> !item.degraded() && RcsDegrader.degrade(mapper.map(item.content())).isPresent()
-                    ? outbox.degrade(item.messageId(), provider, outcome.detail())
-                    : noRcs(item, provider, "unsupported", outcome.detail());
-            case REJECTED -> noRcs(item, provider, "rejected", outcome.detail());
+                    .compose(v -> noRcs(item, entry, "unreachable", outcome.detail()));
+            // Degrading resends the whole message under new ids: only while the provider holds none of it.
+            case UNSUPPORTED -> outbox.sendsOf(item.messageId(), provider).compose(held ->
+                    held.isEmpty() && !item.degraded() && RcsDegrader.degrade(mapper.map(item.content())).isPresent()
+                            ? outbox.degrade(item.messageId(), provider, outcome.detail())
+                            : noRcs(item, entry, "unsupported", outcome.detail()));
+            case REJECTED -> noRcs(item, entry, "rejected", outcome.detail());
             case RETRYABLE -> clock.instant().isBefore(item.deadlineAt() == null ? clock.instant() : item.deadlineAt())
                     ? outbox.retryLater(item.messageId(), provider, "retry", outcome.detail(), backoff(item.attempts()))
-                    : afterDeadline(item, entry, outcome);
+                    : afterDeadline(item, entry, outcome.detail());
         };
     }
 
@@ -162,13 +183,32 @@ public final class RcsOutboxWorker implements AutoCloseable {
      * Past the deadline. Whatever the provider may hold is revoked first; only when every revocation
      * is confirmed may the message go out as SMS, or the peer could get it twice.
      */
-    private Future<Void> afterDeadline(RcsOutboxItem item, RcsProviderSet.Entry entry, SendOutcome last) {
-        return outbox.sendsOf(item.messageId(), entry.id()).compose(pending -> {
-            if (pending.isEmpty()) {
-                return noRcs(item, entry.id(), "retry", "deadline passed; the provider never took it (" + last.detail() + ")");
+    private Future<Void> afterDeadline(RcsOutboxItem item, RcsProviderSet.Entry entry, String detail) {
+        return withdrawThen(item, entry, "retry", "deadline passed (" + detail + ")");
+    }
+
+    /**
+     * RCS is out for this message: an automatic one falls back to SMS, a forced one fails with the
+     * reason. If any part may already be with the provider (accepted, or a send that timed out), it
+     * is revoked first, and the message leaves RCS only when every revocation is confirmed — else
+     * the peer could get it both ways. A revocation that fails for a passing reason (no answer, 5xx,
+     * 429) is tried again later, for as long again as the fallback deadline; a definite refusal, or
+     * running out of time, leaves the message with the provider and sends no SMS.
+     */
+    private Future<Void> noRcs(RcsOutboxItem item, RcsProviderSet.Entry entry, String result, String detail) {
+        if (entry == null) {
+            return leaveRcs(item, null, result, detail);
+        }
+        return withdrawThen(item, entry, result, detail);
+    }
+
+    private Future<Void> withdrawThen(RcsOutboxItem item, RcsProviderSet.Entry entry, String result, String detail) {
+        return outbox.sendsOf(item.messageId(), entry.id()).compose(held -> {
+            if (held.isEmpty()) {
+                return leaveRcs(item, entry.id(), result, detail);
             }
             Future<List<RevokeOutcome>> revocations = Future.succeededFuture(new ArrayList<>());
-            for (String pmid : pending) {
+            for (String pmid : held) {
                 revocations = revocations.compose(list -> entry.provider().revoke(item.to(), pmid).compose(r -> {
                     list.add(r);
                     return r.confirmed() ? outbox.recordSend(item.messageId(), entry.id(), pmid, "revoked").map(list)
@@ -177,16 +217,21 @@ public final class RcsOutboxWorker implements AutoCloseable {
             }
             return revocations.compose(list -> {
                 Optional<RevokeOutcome> refused = list.stream().filter(r -> !r.confirmed()).findFirst();
-                if (refused.isPresent()) {
-                    return outbox.abandonedUnconfirmed(item.messageId(), entry.id(), refused.get().detail());
+                if (refused.isEmpty()) {
+                    return leaveRcs(item, entry.id(), "revoked", detail + "; revocation confirmed");
                 }
-                return noRcs(item, entry.id(), "revoked", "not delivered before the deadline; revocation confirmed");
+                RevokeOutcome r = refused.get();
+                boolean passing = r.httpStatus() == 0 || r.httpStatus() == 429 || r.httpStatus() >= 500;
+                Instant giveUp = (item.deadlineAt() == null ? clock.instant() : item.deadlineAt()).plus(entry.settings().fallbackDeadline());
+                if (passing && clock.instant().isBefore(giveUp)) {
+                    return outbox.retryLater(item.messageId(), entry.id(), "revocation_retry", r.detail(), backoff(item.attempts()));
+                }
+                return outbox.abandonedUnconfirmed(item.messageId(), entry.id(), r.detail());
             });
         });
     }
 
-    /** RCS is out for this message: an automatic one falls back to SMS, a forced one fails with the reason. */
-    private Future<Void> noRcs(RcsOutboxItem item, String provider, String result, String detail) {
+    private Future<Void> leaveRcs(RcsOutboxItem item, String provider, String result, String detail) {
         if (item.forced()) {
             return outbox.failed(item.messageId(), provider, result, detail, "not sent over RCS: " + detail);
         }

@@ -94,6 +94,11 @@ final class RcsProvidersReader {
             }
 
             List<String> allowedSources = e.strings("allowedSources");
+            // MaaP webhooks carry no signature: without an allow-list anyone could post messages into an inbox.
+            if (type == RcsProviderSettings.Type.MAAP && allowedSources.isEmpty()) {
+                throw new ConfigException("invalid configuration: " + e.at + ".allowedSources is required for maap:"
+                        + " its webhooks carry no signature, so only these addresses may post them");
+            }
             for (int s = 0; s < allowedSources.size(); s++) {
                 if (!isSource(allowedSources.get(s))) {
                     throw new ConfigException("invalid configuration: " + e.at + ".allowedSources[" + s + "] must be an IPv4 or IPv6 address"

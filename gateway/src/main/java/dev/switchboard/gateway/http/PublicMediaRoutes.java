@@ -28,7 +28,10 @@ final class PublicMediaRoutes {
             case INVALID -> Replies.error(ctx, 403, "invalid_signature", "this media link is not valid");
             case EXPIRED -> Replies.error(ctx, 410, "link_expired", "this media link has expired");
             case VALID -> repository.find(id).onSuccess(m -> {
-                ctx.response().putHeader("Content-Type", m.contentType()).putHeader("Cache-Control", "private, max-age=300");
+                // The type was given by whoever uploaded it: never let a browser sniff or render it as a page of ours.
+                ctx.response().putHeader("Content-Type", m.contentType()).putHeader("Cache-Control", "private, max-age=300")
+                        .putHeader("X-Content-Type-Options", "nosniff")
+                        .putHeader("Content-Security-Policy", "default-src 'none'; sandbox");
                 ctx.response().sendFile(files.path(m.id()));
             }).onFailure(e -> Replies.fail(ctx, e));
         }

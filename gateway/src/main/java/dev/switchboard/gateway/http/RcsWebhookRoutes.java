@@ -5,6 +5,7 @@ import dev.switchboard.carrier.rcs.RbmWebhook;
 import dev.switchboard.carrier.rcs.RcsInboundJson;
 import dev.switchboard.carrier.rcs.RcsProviderSet;
 import dev.switchboard.carrier.rcs.RcsProviderSettings;
+import dev.switchboard.carrier.rcs.SourceAllowList;
 import dev.switchboard.carrier.rcs.WebhookResult;
 import dev.switchboard.inbox.messages.RcsWebhookQueue;
 import io.vertx.core.buffer.Buffer;
@@ -42,8 +43,11 @@ final class RcsWebhookRoutes {
         for (RcsProviderSet.Entry e : providers.all()) {
             RcsProviderSettings s = e.settings();
             if (s.type() == RcsProviderSettings.Type.RBM) {
-                RbmWebhook rbm = new RbmWebhook(s.id(), s.clientToken());
-                readers.put(s.id(), (ctx, body) -> rbm.read(ctx.request().getHeader(SIGNATURE_HEADER), body));
+                RbmWebhook rbm = new RbmWebhook(s.id(), s.clientToken(), s.agentId());
+                SourceAllowList sources = new SourceAllowList(s.allowedSources());
+                readers.put(s.id(), (ctx, body) -> sources.allows(ctx.request().remoteAddress().hostAddress())
+                        ? rbm.read(ctx.request().getHeader(SIGNATURE_HEADER), body)
+                        : new WebhookResult.Rejected(403, "source_not_allowed", "the request's source address is not allowed"));
             } else {
                 MaapWebhook maap = new MaapWebhook(s.id(), s.allowedSources());
                 readers.put(s.id(), (ctx, body) -> maap.read(ctx.request().remoteAddress().hostAddress(), body));

@@ -18,6 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class SignedMediaLinks implements MediaLinks {
     public static final String PATH = "/media/public/";
+    private static final long DAY = 86_400;
 
     /** Whether a presented link is good. */
     public enum Check { VALID, EXPIRED, INVALID }
@@ -34,9 +35,14 @@ public final class SignedMediaLinks implements MediaLinks {
         this.clock = clock;
     }
 
+    /**
+     * The expiry is rounded up to the next whole day, so every link made for the same media on the
+     * same day is the same text: a long SMS resent segment by segment never joins halves of two links.
+     */
     @Override
     public String link(String mediaId) {
-        long expires = clock.instant().plus(ttl).getEpochSecond();
+        long at = clock.instant().plus(ttl).getEpochSecond();
+        long expires = Math.floorDiv(at + DAY - 1, DAY) * DAY;
         return baseUrl.get() + PATH + mediaId + "?expires=" + expires + "&signature=" + sign(mediaId, expires);
     }
 

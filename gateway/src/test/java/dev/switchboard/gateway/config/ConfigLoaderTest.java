@@ -192,6 +192,7 @@ class ConfigLoaderTest {
         String rcs = "[{\"id\":\"rbm1\",\"type\":\"rbm\",\"baseUrl\":\"https://p.example\",\"agentId\":\"a\","
                 + "\"token\":\"super-secret-token\",\"clientToken\":\"super-secret-client\"},"
                 + "{\"id\":\"maap1\",\"type\":\"maap\",\"baseUrl\":\"https://m.example\",\"botId\":\"b\","
+                + "\"allowedSources\":[\"192.0.2.10\"],"
                 + "\"oauth\":{\"tokenUrl\":\"https://m.example/t\",\"clientId\":\"c\",\"clientSecret\":\"super-secret-oauth\"}}]";
         GatewayConfig c = new ConfigLoader(Map.of("SWITCHBOARD_ADMIN_TOKEN", "super-secret-admin",
                 "SWITCHBOARD_DATABASE_PASSWORD", "super-secret-db", "SWITCHBOARD_RCS_PROVIDERS", rcs)).load(Path.of("absent.yaml"), false);

@@ -22,6 +22,7 @@ class RcsProvidersReaderTest {
     private static final String RBM = "- id: rbm1\n  type: rbm\n  baseUrl: https://provider.example\n  agentId: switchboard-agent\n"
             + "  token: static-bearer-token\n  clientToken: webhook-client-token\n";
     private static final String MAAP = "- id: maap1\n  type: maap\n  baseUrl: https://maap.example/bot/v1/\n  botId: switchboard-bot\n"
+            + "  allowedSources: [\"192.0.2.10\"]\n"
             + "  oauth:\n    tokenUrl: https://maap.example/oauth2/token\n    clientId: switchboard\n    clientSecret: oauth-client-secret\n";
 
     private static JsonNode yaml(String text) {
@@ -81,7 +82,7 @@ class RcsProvidersReaderTest {
 
     @Test
     void maapWithOauthAndAllowedSources() {
-        RcsProviderSettings p = read(MAAP + "  allowedSources: [\"203.0.113.10\", \"10.0.0.0/8\", \"2001:db8::1\", \"::ffff:192.0.2.1\"]\n"
+        RcsProviderSettings p = read(MAAP.replace("  allowedSources: [\"192.0.2.10\"]\n", "") + "  allowedSources: [\"203.0.113.10\", \"10.0.0.0/8\", \"2001:db8::1\", \"::ffff:192.0.2.1\"]\n"
                 + "  numbers: [\"+390698765432\"]\n").get(0);
         assertEquals(RcsProviderSettings.Type.MAAP, p.type());
         assertEquals("https://maap.example/bot/v1", p.baseUrl(), "one trailing '/' is stripped");
@@ -196,6 +197,12 @@ class RcsProvidersReaderTest {
     }
 
     @Test
+    void maapWithoutAllowedSourcesIsRefusedBecauseItsWebhooksAreUnsigned() {
+        String message = error(MAAP.replace("  allowedSources: [\"192.0.2.10\"]\n", ""));
+        assertTrue(message.contains("rcs.providers[0].allowedSources is required for maap"), message);
+    }
+
+    @Test
     void maapRules() {
         String message = error(MAAP + "  clientToken: webhook-client-token\n");
         assertTrue(message.contains("rcs.providers[0].clientToken is not allowed for maap"), message);
@@ -207,7 +214,7 @@ class RcsProvidersReaderTest {
 
     @Test
     void oauthFieldsAreChecked() {
-        String base = "- id: maap1\n  type: maap\n  baseUrl: https://maap.example\n  botId: b\n  oauth:\n";
+        String base = "- id: maap1\n  type: maap\n  baseUrl: https://maap.example\n  botId: b\n  allowedSources: [\"192.0.2.10\"]\n  oauth:\n";
         assertTrue(error(base + "    clientId: c\n    clientSecret: s\n").contains("rcs.providers[0].oauth.tokenUrl is required"));
         assertTrue(error(base + "    tokenUrl: https://a.example/t\n    clientSecret: s\n").contains("rcs.providers[0].oauth.clientId is required"));
         String noSecret = error(base + "    tokenUrl: https://a.example/t\n    clientId: c\n");
@@ -216,7 +223,7 @@ class RcsProvidersReaderTest {
         assertTrue(badUrl.contains("rcs.providers[0].oauth.tokenUrl"), badUrl);
         String unknown = error(base + "    tokenUrl: https://a.example/t\n    clientId: c\n    clientSecret: s\n    scope: x\n");
         assertTrue(unknown.contains("unknown configuration key 'rcs.providers[0].oauth.scope'"), unknown);
-        String notObject = error("- id: maap1\n  type: maap\n  baseUrl: https://maap.example\n  botId: b\n  oauth: token\n");
+        String notObject = error("- id: maap1\n  type: maap\n  baseUrl: https://maap.example\n  botId: b\n  allowedSources: [\"192.0.2.10\"]\n  oauth: token\n");
         assertTrue(notObject.contains("rcs.providers[0].oauth must be an object"), notObject);
     }
 

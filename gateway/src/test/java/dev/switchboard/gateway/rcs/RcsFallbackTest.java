@@ -197,8 +197,9 @@ class RcsFallbackTest {
         assertEquals(List.of("rcs:revoked", "rcs:fallback", "sms:accepted"), results.subList(retries, results.size()), m.toString());
         assertEquals(retryReason, m.get("attempts").get(0).get("reason").asText());
 
-        // Every send (each retry and the last one, past the deadline) used our message id, and the revocation named it.
-        Eventually.await("every send logged", WAIT, () -> rbm.sends(peer).size() == retries + 1);
+        // Every send used our message id, and the revocation named it. Past the deadline nothing is sent again: the
+        // last send is the one whose failure found the deadline passed, if it did not find it already before sending.
+        int sends = sendsAfterRetries(peer, retries);
         rbm.sends(peer).forEach(r -> assertEquals(sent.id(), messageIdOf(r), r.getUrl()));
         List<LoggedRequest> revocations = rbm.revocations(peer);
         assertEquals(1, revocations.size());
@@ -209,22 +210,23 @@ class RcsFallbackTest {
         assertEquals("Deadline " + peer, text(smsTo(peer).get(0)));
         quiesce();
         assertEquals(1, smsTo(peer).size(), "exactly one SMS");
-        assertEquals(retries + 1, rbm.sends(peer).size(), "no RCS send after the fallback");
+        assertEquals(sends, rbm.sends(peer).size(), "no RCS send after the fallback");
     }
 
     @Test
     void serverErrorsUntilTheDeadlineAndRevocationNotFoundNeverSendsSms() throws Exception {
         deadlineWithFailedRevocation("+447700900721", aResponse().withStatus(500).withBody("{}"),
-                aResponse().withStatus(404).withBody("{\"error\":{\"code\":404,\"status\":\"NOT_FOUND\"}}"), "HTTP 404");
+                aResponse().withStatus(404).withBody("{\"error\":{\"code\":404,\"status\":\"NOT_FOUND\"}}"), "HTTP 404", false);
     }
 
     @Test
     void timeoutsUntilTheDeadlineAndRevocationServerErrorNeverSendsSms() throws Exception {
-        deadlineWithFailedRevocation("+447700900722", ok().withFixedDelay(3_000), aResponse().withStatus(500).withBody("{}"), "HTTP 500");
+        deadlineWithFailedRevocation("+447700900722", ok().withFixedDelay(3_000), aResponse().withStatus(500).withBody("{}"), "HTTP 500", true);
     }
 
+    /** @param passing the revocation's failure is one worth retrying (5xx): it is, until the fallback deadline passes again */
     private void deadlineWithFailedRevocation(String peer, ResponseDefinitionBuilder sendAnswer, ResponseDefinitionBuilder revokeAnswer,
-                                              String revokeReason) throws Exception {
+                                              String revokeReason, boolean passing) throws Exception {
         rbm.reachable(peer, RbmProvider.ALL_FEATURES);
         rbm.onSend(peer, sendAnswer);
         rbm.onRevoke(peer, revokeAnswer);
@@ -241,23 +243,145 @@ class RcsFallbackTest {
         assertEquals("rcs", m.get("channel").asText(), m.toString());
         assertTrue(m.get("statusReason").asText().contains("not sent as SMS"), m.toString());
         List<String> results = attempts(m);
-        int retries = results.size() - 1;
+        int retries = (int) results.stream().filter("rcs:retry"::equals).count();
+        int revocationRetries = (int) results.stream().filter("rcs:revocation_retry"::equals).count();
         assertTrue(retries >= 1, "retried before the deadline: " + results);
         assertEquals(java.util.Collections.nCopies(retries, "rcs:retry"), results.subList(0, retries), m.toString());
-        assertEquals("rcs:revocation_failed", results.get(retries));
-        assertEquals(revokeReason, m.get("attempts").get(retries).get("reason").asText());
-        assertEquals(1, rbm.revocations(peer).size());
-        assertEquals(RbmProvider.phonePath(peer) + "/agentMessages/" + sent.id(), rbm.revocations(peer).get(0).getUrl().split("\\?")[0]);
+        assertEquals(java.util.Collections.nCopies(revocationRetries, "rcs:revocation_retry"),
+                results.subList(retries, retries + revocationRetries), m.toString());
+        assertEquals(passing, revocationRetries > 0, "a passing failure is retried, a definite one is not: " + results);
+        assertEquals(List.of("rcs:revocation_failed"), results.subList(retries + revocationRetries, results.size()), m.toString());
+        assertEquals(revokeReason, m.get("attempts").get(results.size() - 1).get("reason").asText());
+        assertEquals(revocationRetries + 1, rbm.revocations(peer).size());
+        for (LoggedRequest revocation : rbm.revocations(peer)) {
+            assertEquals(RbmProvider.phonePath(peer) + "/agentMessages/" + sent.id(), revocation.getUrl().split("\\?")[0]);
+        }
 
         // Well past the deadline, with the SMS worker having drained since: still no SMS, no more RCS.
         gw.clock.advance(Duration.ofHours(2));
         quiesce();
-        Eventually.await("every send logged", WAIT, () -> rbm.sends(peer).size() == retries + 1);
+        int sends = sendsAfterRetries(peer, retries);
+        int revocations = rbm.revocations(peer).size();
         assertEquals(0, smsTo(peer).size(), "no SMS: the peer may still get the RCS message");
         JsonNode later = message(sent);
         assertEquals(results, attempts(later));
         assertEquals("sent", later.get("status").asText());
-        assertEquals(retries + 1, rbm.sends(peer).size());
+        assertEquals(sends, rbm.sends(peer).size());
+        assertEquals(revocations, rbm.revocations(peer).size(), "no more revocations once given up");
+    }
+
+    @Test
+    void aRevocationThatFailsForAPassingReasonIsRetriedAndOnceConfirmedTheSmsGoesOut() throws Exception {
+        String peer = "+447700900794";
+        rbm.reachable(peer, RbmProvider.ALL_FEATURES);
+        rbm.onSend(peer, aResponse().withStatus(500).withBody("{}"));
+        SentMessage sent = send(text(peer, "Revoke me, eventually"));
+        String path = RbmProvider.phonePath(peer) + "/agentMessages/" + sent.id();
+        rbm.wiremock().stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(path))
+                .inScenario("revoke " + peer).whenScenarioStateIs(STARTED).willSetStateTo("up")
+                .willReturn(aResponse().withStatus(503).withBody("{}")));
+        rbm.wiremock().stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(path))
+                .inScenario("revoke " + peer).whenScenarioStateIs("up")
+                .willReturn(ok()));
+        awaitFirstRetry(sent);
+        gw.awaitWhileTimePasses("the SMS", WAIT, () -> smsTo(peer).size() == 1);
+        awaitStatus(sent, "sent");
+        JsonNode m = message(sent);
+        List<String> results = attempts(m);
+        int retries = (int) results.stream().filter("rcs:retry"::equals).count();
+        assertEquals(List.of("rcs:revocation_retry", "rcs:revoked", "rcs:fallback", "sms:accepted"),
+                results.subList(retries, results.size()), m.toString());
+        assertEquals(2, rbm.revocations(peer).size());
+        assertEquals("sms", m.get("channel").asText());
+        quiesce();
+        assertEquals(1, smsTo(peer).size());
+    }
+
+    // ---- a message in several parts ----
+
+    @Test
+    void aMultiPartMessageWhoseLaterPartIsRefusedIsWithdrawnBeforeItFallsBack() throws Exception {
+        String peer = "+447700900791";
+        rbm.reachable(peer, RbmProvider.ALL_FEATURES);
+        refuseCarousels(peer);
+        rbm.onSend(peer, ok());
+        rbm.onRevoke(peer, ok());
+
+        SentMessage sent = send(textAndCarousel(peer));
+        Eventually.await("the SMS", WAIT, () -> smsTo(peer).size() == 1);
+        awaitStatus(sent, "sent");
+        List<LoggedRequest> sends = rbm.sends(peer);
+        assertEquals(List.of(sent.id() + "-1", sent.id() + "-2"), sends.stream().map(RcsFallbackTest::messageIdOf).toList(),
+                "the text, then the refused carousel; nothing resent degraded once part of it was out");
+        assertEquals(1, rbm.revocations(peer).size());
+        assertEquals(RbmProvider.phonePath(peer) + "/agentMessages/" + sent.id() + "-1", rbm.revocations(peer).get(0).getUrl().split("\\?")[0]);
+        JsonNode m = message(sent);
+        assertEquals(List.of("rcs:revoked", "rcs:fallback", "sms:accepted"), attempts(m), m.toString());
+        assertTrue(text(smsTo(peer).get(0)).startsWith("Today's menu\nMargherita"), text(smsTo(peer).get(0)));
+        quiesce();
+        assertEquals(1, smsTo(peer).size());
+        assertEquals(2, rbm.sends(peer).size());
+    }
+
+    @Test
+    void aMultiPartMessageWhosePartCannotBeWithdrawnStaysWithTheProviderAndNoSmsGoesOut() throws Exception {
+        String peer = "+447700900792";
+        rbm.reachable(peer, RbmProvider.ALL_FEATURES);
+        refuseCarousels(peer);
+        rbm.onSend(peer, ok());
+        rbm.onRevoke(peer, aResponse().withStatus(404).withBody("{}"));
+
+        SentMessage sent = send(textAndCarousel(peer));
+        Eventually.await("given up", WAIT, () -> attempts(message(sent)).contains("rcs:revocation_failed"));
+        JsonNode m = message(sent);
+        assertEquals(List.of("rcs:revocation_failed"), attempts(m), m.toString());
+        assertEquals("sent", m.get("status").asText());
+        quiesce();
+        assertEquals(0, smsTo(peer).size());
+        assertEquals(2, rbm.sends(peer).size());
+    }
+
+    @Test
+    void aSendThatTimedOutIsWithdrawnWhenTheRetryFindsThePeerUnreachable() throws Exception {
+        String peer = "+447700900793";
+        rbm.reachable(peer, RbmProvider.ALL_FEATURES);
+        rbm.wiremock().stubFor(post(urlPathEqualTo(RbmProvider.phonePath(peer) + "/agentMessages"))
+                .inScenario("gone " + peer).whenScenarioStateIs(STARTED).willSetStateTo("gone")
+                .willReturn(ok().withFixedDelay(3_000)));
+        rbm.wiremock().stubFor(post(urlPathEqualTo(RbmProvider.phonePath(peer) + "/agentMessages"))
+                .inScenario("gone " + peer).whenScenarioStateIs("gone")
+                .willReturn(aResponse().withStatus(404).withBody("{}")));
+        rbm.onRevoke(peer, ok());
+
+        SentMessage sent = send(text(peer, "Did you get this?"));
+        awaitFirstRetry(sent);
+        gw.awaitWhileTimePasses("the SMS", WAIT, () -> smsTo(peer).size() == 1);
+        awaitStatus(sent, "sent");
+        JsonNode m = message(sent);
+        assertEquals(List.of("rcs:retry", "rcs:revoked", "rcs:fallback", "sms:accepted"), attempts(m), m.toString());
+        assertEquals(1, rbm.revocations(peer).size(), "the timed-out send was withdrawn before the SMS");
+        quiesce();
+        assertEquals(1, smsTo(peer).size());
+    }
+
+    /**
+     * Each retry recorded one send; the send after them either failed past the deadline (one more
+     * send) or was never made because its turn came after the deadline.
+     */
+    private static int sendsAfterRetries(String peer, int retries) {
+        Eventually.await("every send logged", WAIT, () -> rbm.sends(peer).size() >= retries);
+        int sends = rbm.sends(peer).size();
+        assertTrue(sends == retries || sends == retries + 1, sends + " sends for " + retries + " retries");
+        return sends;
+    }
+
+    private static ObjectNode textAndCarousel(String peer) throws Exception {
+        ObjectNode body = carousel(peer);
+        com.fasterxml.jackson.databind.node.ArrayNode parts = (com.fasterxml.jackson.databind.node.ArrayNode) body.get("parts");
+        parts.insert(0, JSON.createObjectNode().put("type", "text").put("text", "Today's menu"));
+        return body;
     }
 
     // ---- retryable refusals and unreachable peers ----

@@ -73,12 +73,16 @@ public final class RcsCapabilityStore {
 
     /**
      * Entries still valid that expire before {@code horizon}, soonest first: the background refresh
-     * renews them before a send needs them. Entries already expired are left alone: nobody sent
-     * to those peers within a whole time to live, and the next send checks afresh.
+     * renews them before a send needs them, for peers with a conversation active in the last day.
+     * Entries already expired are left alone: the next send checks afresh.
      */
     public Future<List<Entry>> expiringBefore(Instant horizon, int limit) {
-        return pool.preparedQuery("SELECT provider, peer FROM rcs_capabilities WHERE expires_at > $1 AND expires_at < $2 ORDER BY expires_at LIMIT $3")
-                .execute(Tuple.of(Times.db(clock.instant()), Times.db(horizon), limit))
+        // Only peers someone talked with in the last day: the others are checked afresh if they are ever sent to again.
+        return pool.preparedQuery("""
+                SELECT r.provider, r.peer FROM rcs_capabilities r WHERE r.expires_at > $1 AND r.expires_at < $2
+                AND EXISTS (SELECT 1 FROM conversations c WHERE c.peer = r.peer AND c.updated_at > $4)
+                ORDER BY r.expires_at LIMIT $3""")
+                .execute(Tuple.of(Times.db(clock.instant()), Times.db(horizon), limit, Times.db(clock.instant().minus(Duration.ofDays(1)))))
                 .map(rows -> {
                     List<Entry> out = new ArrayList<>();
                     rows.forEach(r -> out.add(new Entry(r.getString(0), r.getString(1))));

@@ -24,6 +24,13 @@ import java.util.Map;
  * queues and never in none.
  */
 public final class RcsOutboxStore {
+    /**
+     * A claimed row is leased, not locked: if the worker never settles it (a database failover between
+     * the send and the commit), it is taken again when the lease runs out. Longer than any attempt can
+     * take; a second take resends under the same provider ids, which the provider answers as duplicates.
+     */
+    static final Duration LEASE = Duration.ofMinutes(15);
+
     private final Transactor db;
     private final Clock clock;
 
@@ -34,11 +41,12 @@ public final class RcsOutboxStore {
 
     public Future<List<RcsOutboxItem>> claim(int limit) {
         return db.inTransaction(tx -> tx.query("""
-                        UPDATE outbox SET state = 'submitting', attempts = attempts + 1
+                        UPDATE outbox SET state = 'submitting', attempts = attempts + 1, next_attempt_at = $3
                         WHERE message_id IN (SELECT message_id FROM outbox
-                            WHERE channel = 'rcs' AND state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
+                            WHERE channel = 'rcs' AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
+                                AND (state = 'pending' OR state = 'submitting')
                             ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-                        RETURNING message_id""", Tuple.of(Times.db(tx.now()), limit))
+                        RETURNING message_id""", Tuple.of(Times.db(tx.now()), limit, Times.db(tx.now().plus(LEASE))))
                 .compose(claimed -> {
                     if (claimed.size() == 0) {
                         return Future.succeededFuture(List.<RcsOutboxItem>of());
