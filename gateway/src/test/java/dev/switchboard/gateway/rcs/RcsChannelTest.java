@@ -13,12 +13,12 @@ import dev.switchboard.client.SentMessage;
 import dev.switchboard.gateway.smpp.SmscSimulator;
 import dev.switchboard.gateway.support.Device;
 import dev.switchboard.gateway.support.Eventually;
+import dev.switchboard.gateway.support.MessageRecords;
 import dev.switchboard.gateway.support.HttpResult;
 import dev.switchboard.gateway.support.RbmProvider;
 import dev.switchboard.gateway.support.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -349,8 +349,7 @@ class RcsChannelTest {
     }
 
     private static JsonNode message(SentMessage sent) {
-        return device.client().allMessages(sent.conversationId()).stream()
-                .filter(m -> m.get("id").asText().equals(sent.id())).findFirst().orElseThrow();
+        return MessageRecords.of(device, sent);
     }
 
     private static List<JsonNode> incoming(String conversationId) {
@@ -358,24 +357,18 @@ class RcsChannelTest {
     }
 
     private static void awaitStatus(SentMessage sent, String status) {
-        Eventually.await(sent.id() + " " + status, WAIT, () -> message(sent).get("status").asText().equals(status));
+        MessageRecords.awaitStatus(device, sent, status, WAIT);
     }
 
     private static List<String> attempts(JsonNode m) {
-        List<String> out = new ArrayList<>();
-        m.get("attempts").forEach(a -> out.add(a.get("channel").asText() + ":" + a.get("result").asText()));
-        return out;
+        return MessageRecords.attempts(m);
     }
 
     private static List<SmscSimulator.Submitted> smsTo(String peer) {
-        return smsc.submitted().stream().filter(s -> s.to().equals(peer.substring(1))).toList();
+        return smsc.submittedTo(peer);
     }
 
     private static String text(SmscSimulator.Submitted sms) {
-        return switch (sms.dataCoding()) {
-            case 0 -> Gsm7Codec.decodeUnpacked(sms.shortMessage());
-            case 8 -> new String(sms.shortMessage(), StandardCharsets.UTF_16BE);
-            default -> new String(sms.shortMessage(), StandardCharsets.ISO_8859_1);
-        };
+        return sms.text();
     }
 }

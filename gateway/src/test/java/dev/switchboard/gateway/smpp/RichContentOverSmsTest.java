@@ -11,7 +11,6 @@ import dev.switchboard.client.SentMessage;
 import dev.switchboard.gateway.support.Device;
 import dev.switchboard.gateway.support.Eventually;
 import dev.switchboard.gateway.support.TestGateway;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -51,11 +50,7 @@ class RichContentOverSmsTest {
     }
 
     private static String text(SmscSimulator.Submitted sms) {
-        return switch (sms.dataCoding()) {
-            case 0 -> Gsm7Codec.decodeUnpacked(sms.shortMessage());
-            case 8 -> new String(sms.shortMessage(), StandardCharsets.UTF_16BE);
-            default -> new String(sms.shortMessage(), StandardCharsets.ISO_8859_1);
-        };
+        return sms.text();
     }
 
     @Test

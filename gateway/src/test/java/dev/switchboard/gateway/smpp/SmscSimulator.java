@@ -49,7 +49,16 @@ import org.jsmpp.util.MessageId;
  * submit_sm_resp), deliver mobile-originated SMS and drop every bind.
  */
 public final class SmscSimulator implements AutoCloseable {
-    public record Submitted(String messageId, String to, String from, byte esmClass, byte dataCoding, byte[] shortMessage, byte destTon) {}
+    public record Submitted(String messageId, String to, String from, byte esmClass, byte dataCoding, byte[] shortMessage, byte destTon) {
+        /** The short message decoded by its data_coding: GSM 7-bit unpacked, UCS-2, else Latin-1. */
+        public String text() {
+            return switch (dataCoding) {
+                case 0 -> dev.switchboard.carrier.sms.Gsm7Codec.decodeUnpacked(shortMessage);
+                case 8 -> new String(shortMessage, StandardCharsets.UTF_16BE);
+                default -> new String(shortMessage, StandardCharsets.ISO_8859_1);
+            };
+        }
+    }
 
     private final SMPPServerSessionListener listener;
     private final Set<SMPPServerSession> sessions = ConcurrentHashMap.newKeySet();
@@ -117,6 +126,11 @@ public final class SmscSimulator implements AutoCloseable {
     public int port() { return listener.getPort(); }
 
     public synchronized List<Submitted> submitted() { return List.copyOf(submitted); }
+
+    /** What was submitted to {@code e164} (written as TON 1 without the plus). */
+    public synchronized List<Submitted> submittedTo(String e164) {
+        return submitted.stream().filter(s -> s.to().equals(e164.substring(1))).toList();
+    }
 
     public synchronized void awaitSubmitted(int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
