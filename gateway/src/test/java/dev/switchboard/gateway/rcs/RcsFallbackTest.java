@@ -398,8 +398,12 @@ class RcsFallbackTest {
 
         SentMessage sent = send(text(peer, "Busy line"));
         Eventually.await("the 429 recorded", WAIT, () -> attempts(message(sent)).equals(List.of("rcs:retry")));
-        // The clock stands still: the backoff (1 s after the first attempt) is not over, so nothing is resent.
-        TimeUnit.MILLISECONDS.sleep(1_000);
+        // The clock stands still: the backoff (1 s after the first attempt) is not over, so nothing is resent even
+        // after the worker has taken and sent a later message.
+        String later = "+447700900795";
+        rbm.reachable(later, RbmProvider.ALL_FEATURES);
+        rbm.onSend(later, ok());
+        awaitStatus(send(text(later, "after the busy one")), "sent");
         assertEquals(1, rbm.sends(peer).size(), "no resend before the backoff");
 
         gw.clock.advance(Duration.ofSeconds(1));
