@@ -1,0 +1,205 @@
+package dev.switchboard.crypto;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The fixed binary encodings of everything Switchboard signs or binds into HPKE (never JSON, so the
+ * bytes cannot depend on a serializer). The same bytes must come out of the server, the Java client
+ * and the web inbox; this comment is their specification.
+ *
+ * <p>Building blocks:
+ * <pre>
+ *   TAG        the ASCII bytes of the statement's tag, e.g. "sb.enc.v1": no length, no terminator.
+ *              Every statement starts with exactly one tag, and no tag is a prefix of another, so
+ *              statements of different kinds never share an encoding.
+ *   bytes(x)   u32(length of x) || x
+ *   str(s)     bytes(UTF-8 of s); s must be well-formed Unicode (no unpaired surrogates)
+ *   u32(n)     4 bytes, big-endian, unsigned
+ *   u64(n)     8 bytes, big-endian, n &gt;= 0
+ * </pre>
+ * Every variable-length field carries its length, so ("ab", "c") and ("a", "bc") encode
+ * differently. A list is always the last field of its statement and runs to the end (no count);
+ * its elements are sorted by device id in ascending unsigned byte order of their UTF-8 (for ASCII
+ * ids, plain string order), duplicates are refused, so the encoding does not depend on the order
+ * the caller gives them in. All keys are 32 bytes; anything else is a {@link CryptoException}.
+ *
+ * <p>Statements:
+ * <pre>
+ *   encryptionKeyStatement   "sb.enc.v1"     || bytes(IKenc_pub)
+ *                            signed by the device's IKsig
+ *   deviceSignatureStatement "sb.devsig.v1"  || bytes(account_pub) || bytes(IKsig_c) || bytes(IKenc_c)
+ *                            signed by the companion's IKsig
+ *   deviceList               "sb.devlist.v1" || str(number) || u64(version) || u64(issuedAt)
+ *                            || for each device: str(deviceId) || bytes(IKsig_pub) || bytes(IKenc_pub) || str(kind)
+ *                            signed by the account key; at least one device
+ *   messageStatement         "sb.msgsig.v1"  || bytes(header) || bytes(SHA-256(ciphertext))
+ *                            || for each target device: str(deviceId)
+ *                            signed by the sender device's IKsig; at least one target
+ *   messageInfo              "sb.msg.v1"     || str(senderDeviceId) || str(targetDeviceId)
+ *                            the HPKE info when wrapping a content key to one target device
+ * </pre>
+ * The design note writes the message signature as {@code header || SHA-256(ciphertext) || ids}; the
+ * {@code "sb.msgsig.v1"} tag is added here so that no message statement can ever be mistaken for
+ * one of the other statements the same identity key signs.
+ */
+public final class Canonical {
+
+    public static final String ENCRYPTION_KEY_TAG = "sb.enc.v1";
+    public static final String DEVICE_SIGNATURE_TAG = "sb.devsig.v1";
+    public static final String DEVICE_LIST_TAG = "sb.devlist.v1";
+    public static final String MESSAGE_SIGNATURE_TAG = "sb.msgsig.v1";
+    public static final String MESSAGE_INFO_TAG = "sb.msg.v1";
+
+    private static final int SHA256_LENGTH = 32;
+    private static final Comparator<byte[]> UNSIGNED = Arrays::compareUnsigned;
+
+    private Canonical() {
+    }
+
+    /** {@code "sb.enc.v1" || bytes(IKenc_pub)}: what a device's identity key signs over its encryption key. */
+    public static byte[] encryptionKeyStatement(byte[] ikEncPub) {
+        return new Writer(ENCRYPTION_KEY_TAG)
+                .bytes(Bytes.requireKey(ikEncPub, "encryption public key"))
+                .toByteArray();
+    }
+
+    /**
+     * {@code "sb.devlist.v1" || str(number) || u64(version) || u64(issuedAt) || devices}, the devices
+     * sorted by id whatever the order of {@code devices}.
+     */
+    public static byte[] deviceList(String number, long version, long issuedAt, List<ListedDevice> devices) {
+        requireText(number, "device list number");
+        requireUnsigned(version, "device list version");
+        requireUnsigned(issuedAt, "device list issuedAt");
+        if (devices == null || devices.isEmpty()) {
+            throw new CryptoException("device list of " + number + " has no devices");
+        }
+        List<Entry<ListedDevice>> sorted = new ArrayList<>(devices.size());
+        for (ListedDevice device : devices) {
+            if (device == null) {
+                throw new CryptoException("device list of " + number + " contains a null device");
+            }
+            sorted.add(new Entry<>(Bytes.utf8(device.deviceId(), "device id"), device));
+        }
+        sortUnique(sorted, "device list of " + number);
+        Writer out = new Writer(DEVICE_LIST_TAG).str(number).u64(version).u64(issuedAt);
+        for (Entry<ListedDevice> entry : sorted) {
+            ListedDevice device = entry.value();
+            out.bytes(entry.key())
+                    .bytes(device.identityKey())
+                    .bytes(device.encryptionKey())
+                    .str(device.kind());
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * {@code "sb.devsig.v1" || bytes(account_pub) || bytes(IKsig_c) || bytes(IKenc_c)}: what a
+     * companion's identity key signs to accept the account it is linked to.
+     */
+    public static byte[] deviceSignatureStatement(byte[] accountPub, byte[] ikSigCompanion, byte[] ikEncCompanion) {
+        return new Writer(DEVICE_SIGNATURE_TAG)
+                .bytes(Bytes.requireKey(accountPub, "account public key"))
+                .bytes(Bytes.requireKey(ikSigCompanion, "companion identity public key"))
+                .bytes(Bytes.requireKey(ikEncCompanion, "companion encryption public key"))
+                .toByteArray();
+    }
+
+    /**
+     * {@code "sb.msgsig.v1" || bytes(header) || bytes(SHA-256(ciphertext)) || target ids}: what the
+     * sending device signs, the target ids sorted whatever the order of {@code targetDeviceIds}.
+     */
+    public static byte[] messageStatement(byte[] header, byte[] ciphertextSha256, List<String> targetDeviceIds) {
+        Bytes.requireNonNull(header, "message header");
+        Bytes.requireLength(ciphertextSha256, SHA256_LENGTH, "ciphertext SHA-256");
+        if (targetDeviceIds == null || targetDeviceIds.isEmpty()) {
+            throw new CryptoException("message statement has no target devices");
+        }
+        List<Entry<String>> sorted = new ArrayList<>(targetDeviceIds.size());
+        for (String id : targetDeviceIds) {
+            requireText(id, "target device id");
+            sorted.add(new Entry<>(Bytes.utf8(id, "target device id"), id));
+        }
+        sortUnique(sorted, "message target devices");
+        Writer out = new Writer(MESSAGE_SIGNATURE_TAG).bytes(header).bytes(ciphertextSha256);
+        for (Entry<String> entry : sorted) {
+            out.bytes(entry.key());
+        }
+        return out.toByteArray();
+    }
+
+    /** {@code "sb.msg.v1" || str(senderDeviceId) || str(targetDeviceId)}: HPKE info for one wrapped key. */
+    public static byte[] messageInfo(String senderDeviceId, String targetDeviceId) {
+        requireText(senderDeviceId, "sender device id");
+        requireText(targetDeviceId, "target device id");
+        return new Writer(MESSAGE_INFO_TAG).str(senderDeviceId).str(targetDeviceId).toByteArray();
+    }
+
+    private record Entry<T>(byte[] key, T value) {
+    }
+
+    private static <T> void sortUnique(List<Entry<T>> entries, String what) {
+        entries.sort(Comparator.comparing(Entry::key, UNSIGNED));
+        for (int i = 1; i < entries.size(); i++) {
+            if (Arrays.equals(entries.get(i - 1).key(), entries.get(i).key())) {
+                throw new CryptoException(what + " lists device "
+                        + new String(entries.get(i).key(), StandardCharsets.UTF_8) + " twice");
+            }
+        }
+    }
+
+    private static void requireText(String value, String what) {
+        if (value == null || value.isEmpty()) {
+            throw new CryptoException(what + " is missing");
+        }
+    }
+
+    private static void requireUnsigned(long value, String what) {
+        if (value < 0) {
+            throw new CryptoException(what + " must not be negative, got " + value);
+        }
+    }
+
+    private static final class Writer {
+
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+
+        Writer(String tag) {
+            out.writeBytes(tag.getBytes(US_ASCII));
+        }
+
+        Writer bytes(byte[] value) {
+            u32(value.length);
+            out.writeBytes(value);
+            return this;
+        }
+
+        Writer str(String value) {
+            return bytes(Bytes.utf8(value, "string field"));
+        }
+
+        Writer u64(long value) {
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                out.write((int) (value >>> shift));
+            }
+            return this;
+        }
+
+        private void u32(int value) {
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                out.write(value >>> shift);
+            }
+        }
+
+        byte[] toByteArray() {
+            return out.toByteArray();
+        }
+    }
+}
