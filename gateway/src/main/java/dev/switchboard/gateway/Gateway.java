@@ -13,6 +13,7 @@ import dev.switchboard.gateway.media.StoredInboundMedia;
 import dev.switchboard.gateway.stream.EventFanout;
 import dev.switchboard.gateway.stream.PeerTyping;
 import dev.switchboard.gateway.stream.TypingNotices;
+import dev.switchboard.inbox.devices.DeviceLists;
 import dev.switchboard.inbox.devices.DevicePolicy;
 import dev.switchboard.inbox.devices.DeviceService;
 import dev.switchboard.inbox.devices.LinkService;
@@ -142,7 +143,7 @@ public final class Gateway implements AutoCloseable {
                     links, messages, new ConversationQueries(pool), syncLog,
                     mediaRepository, mediaFiles, typing,
                     new Authenticator(devices, adminToken), ids, openApi(), policy.linkTtl(), smpp.directSms(), mediaLinks,
-                    rcs.providers(), rcs.webhookQueue(), rcsWiring::webhookEventsCommitted);
+                    rcs.providers(), rcs.webhookQueue(), rcsWiring::webhookEventsCommitted, new DeviceLists(db));
 
             HttpApiVerticle http = new HttpApiVerticle(v -> ApiRouter.build(v, services, config.http().maxBodyBytes(),
                     config.media().maxBytes()), config.http().host(), config.http().port());

@@ -10,16 +10,25 @@ public final class InboxException extends RuntimeException {
 
     private final Kind kind;
     private final String code;
+    private final java.util.Map<String, Object> details;
 
     public InboxException(Kind kind, String code, String message) {
+        this(kind, code, message, java.util.Map.of());
+    }
+
+    /** @param details extra fields of the error answer a client acts on (e.g. the devices missing from a list) */
+    public InboxException(Kind kind, String code, String message, java.util.Map<String, Object> details) {
         super(message, null, false, false);
         this.kind = kind;
         this.code = code;
+        this.details = java.util.Map.copyOf(details);
     }
 
     public Kind kind() { return kind; }
 
     public String code() { return code; }
+
+    public java.util.Map<String, Object> details() { return details; }
 
     public static InboxException invalid(String field, String message) {
         return new InboxException(Kind.INVALID, "invalid_field", field + ": " + message);

@@ -28,7 +28,7 @@ public final class ApiRouter {
                            java.time.Duration linkTtl, dev.switchboard.carrier.smpp.client.DirectSms directSms,
                            dev.switchboard.gateway.media.SignedMediaLinks publicMedia,
                            dev.switchboard.carrier.rcs.RcsProviderSet rcsProviders, dev.switchboard.inbox.messages.RcsWebhookQueue rcsWebhooks,
-                           Runnable rcsEventsCommitted) {}
+                           Runnable rcsEventsCommitted, dev.switchboard.inbox.devices.DeviceLists deviceLists) {}
 
     private ApiRouter() {}
 
@@ -52,7 +52,8 @@ public final class ApiRouter {
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         new NumberRoutes(s.numbers()).mount(router, s.auth());
         new VerificationRoutes(s.numbers(), s.directSms(), s.ids()).mount(router);
-        new DeviceRoutes(s.devices()).mount(router, s.auth());
+        new DeviceRoutes(s.devices(), s.deviceLists()).mount(router, s.auth());
+        new KeysRoutes(s.deviceLists()).mount(router, s.auth());
         new LinkRoutes(s.links(), linkId -> LinkWaitRoute.approved(vertx, linkId)).mount(router, s.auth());
         new PreviewRoutes(s.numbers()).mount(router, s.auth());
         new MessageRoutes(s.messages()).mount(router, s.auth());

@@ -26,9 +26,10 @@ final class LinkRoutes {
     }
 
     private Future<Reply> create(RoutingContext ctx) {
-        StrictJson body = JsonBody.strict(ctx, Set.of("name", "identityKey", "encryptionKey", "ephemeralKey"));
-        return links.create(body.requiredString("name", 100), body.requiredString("identityKey", 64),
-                        body.requiredString("encryptionKey", 64), body.requiredString("ephemeralKey", 64))
+        java.util.Set<String> fields = new java.util.HashSet<>(DeviceRoutes.KEY_FIELDS);
+        fields.addAll(Set.of("name", "ephemeralKey"));
+        StrictJson body = JsonBody.strict(ctx, fields);
+        return links.create(body.requiredString("name", 100), DeviceRoutes.keys(body), body.requiredString("ephemeralKey", 64))
                 .map(c -> Reply.created(new JsonObject().put("linkId", c.linkId()).put("secret", c.secret()).put("qr", c.qr())
                         .put("expiresAt", c.expiresAt().toString())));
     }

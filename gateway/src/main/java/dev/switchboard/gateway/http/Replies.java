@@ -41,7 +41,7 @@ public final class Replies {
 
     public static void fail(RoutingContext ctx, Throwable e) {
         if (e instanceof InboxException ie) {
-            error(ctx, status(ie.kind()), ie.code(), ie.getMessage());
+            error(ctx, status(ie.kind()), ie.code(), ie.getMessage(), ie.details());
         } else if (e instanceof PgException pg && ("22021".equals(pg.getSqlState()) || "22P05".equals(pg.getSqlState()))) {
             error(ctx, 400, "invalid_field", "the request contains characters that cannot be stored");
         } else if (databaseUnavailable(e)) {
@@ -67,11 +67,17 @@ public final class Replies {
     }
 
     public static void error(RoutingContext ctx, int status, String code, String message) {
+        error(ctx, status, code, message, java.util.Map.of());
+    }
+
+    /** {@code details} are added beside error and message, e.g. {@code missingDevices}. */
+    public static void error(RoutingContext ctx, int status, String code, String message, java.util.Map<String, Object> details) {
         if (ctx.response().ended()) {
             return;
         }
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("error", code).put("message", message).encode());
+        JsonObject body = new JsonObject().put("error", code).put("message", message);
+        details.forEach((k, v) -> body.put(k, v instanceof java.util.List<?> l ? new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(l)) : v));
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
     }
 
     static int status(InboxException.Kind kind) {

@@ -191,8 +191,8 @@ class LinkingTest {
     @Test
     void enrollmentCodeWorksOnce() throws Exception {
         String code = gw.serve("+390644440006");
-        String body = new JsonObject().put("number", "+390644440006").put("code", code).put("name", "p")
-                .put("identityKey", DeviceKeys.generate().identityKeyB64()).put("encryptionKey", DeviceKeys.generate().encryptionKeyB64()).encode();
+        String body = dev.switchboard.gateway.support.SignedKeys.generate().fields().put("number", "+390644440006").put("code", code)
+                .put("name", "p").encode();
         assertEquals(201, gw.post("/v1/devices/primary", null, body).status());
         HttpResult again = gw.post("/v1/devices/primary", null, body);
         assertEquals(403, again.status());

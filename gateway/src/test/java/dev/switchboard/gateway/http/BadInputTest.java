@@ -69,9 +69,8 @@ class BadInputTest {
     @Test
     void enrollmentCodeIsBurntAfterFiveWrongGuesses() throws Exception {
         String code = gw.serve("+390677770004");
-        String key = dev.switchboard.client.DeviceKeys.generate().identityKeyB64();
-        java.util.function.Function<String, String> body = c -> "{\"number\":\"+390677770004\",\"code\":\"" + c
-                + "\",\"name\":\"p\",\"identityKey\":\"" + key + "\",\"encryptionKey\":\"" + key + "\"}";
+        io.vertx.core.json.JsonObject keys = dev.switchboard.gateway.support.SignedKeys.generate().fields();
+        java.util.function.Function<String, String> body = c -> keys.copy().put("number", "+390677770004").put("code", c).put("name", "p").encode();
         for (int i = 0; i < 5; i++) {
             assertEquals(403, gw.post("/v1/devices/primary", null, body.apply("wrong" + i)).status());
         }
@@ -108,7 +107,8 @@ class BadInputTest {
     void badKeysAreRejectedAtEnrollment() throws Exception {
         String code = gw.serve("+390677770003");
         HttpResult r = gw.post("/v1/devices/primary", null, "{\"number\":\"+390677770003\",\"code\":\"" + code
-                + "\",\"name\":\"p\",\"identityKey\":\"c2hvcnQ\",\"encryptionKey\":\"c2hvcnQ\"}");
+                + "\",\"name\":\"p\",\"identityKey\":\"c2hvcnQ\",\"encryptionKey\":\"c2hvcnQ\",\"encryptionKeySignature\":\""
+                + "A".repeat(86) + "\"}");
         assertEquals(400, r.status());
         assertTrue(r.json().getString("message").startsWith("identityKey"), r.body());
     }

@@ -39,9 +39,8 @@ class SmsEnrollmentTest {
     }
 
     private static String enrollBody(String number, String code) {
-        String key = DeviceKeys.generate().identityKeyB64();
-        return new JsonObject().put("number", number).put("code", code).put("name", "phone").put("identityKey", key)
-                .put("encryptionKey", key).encode();
+        return dev.switchboard.gateway.support.SignedKeys.generate().fields().put("number", number).put("code", code)
+                .put("name", "phone").encode();
     }
 
     @Test

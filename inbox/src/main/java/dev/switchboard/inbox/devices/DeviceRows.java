@@ -7,7 +7,8 @@ import io.vertx.sqlclient.Row;
 
 /** Maps device rows to records and records to their JSON form (API and sync events). */
 public final class DeviceRows {
-    static final String COLUMNS = "id, number, kind, name, identity_key, encryption_key, created_at, last_seen_at, synced_seq";
+    static final String COLUMNS = "id, number, kind, name, identity_key, encryption_key, created_at, last_seen_at, synced_seq,"
+            + " encryption_key_id, encryption_key_signature";
 
     private DeviceRows() {}
 
@@ -15,7 +16,7 @@ public final class DeviceRows {
         return new Device(r.getString("id"), r.getString("number"), Device.Kind.fromWire(r.getString("kind")),
                 r.getString("name"), r.getString("identity_key"), r.getString("encryption_key"),
                 Times.instant(r.getOffsetDateTime("created_at")), Times.instant(r.getOffsetDateTime("last_seen_at")),
-                r.getLong("synced_seq"));
+                r.getLong("synced_seq"), r.getString("encryption_key_id"), r.getString("encryption_key_signature"));
     }
 
     public static JsonObject toJson(Device d) {
@@ -27,6 +28,8 @@ public final class DeviceRows {
                 .put("lastSeenAt", d.lastSeenAt().toString())
                 .put("syncedSeq", d.syncedSeq())
                 .put("identityKey", d.identityKey())
-                .put("encryptionKey", d.encryptionKey());
+                .put("encryptionKey", d.encryptionKey())
+                .put("encryptionKeyId", d.encryptionKeyId())
+                .put("encryptionKeySignature", d.encryptionKeySignature());
     }
 }

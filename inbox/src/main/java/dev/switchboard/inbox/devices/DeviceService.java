@@ -44,11 +44,10 @@ public final class DeviceService {
      * unlinked. The code is checked before the number is locked, so guessing cannot stall the
      * number's traffic, and after {@value #MAX_ENROLLMENT_ATTEMPTS} misses it is burnt.
      */
-    public Future<Enrolled> enrollPrimary(String number, String code, String name, String identityKey, String encryptionKey) {
+    public Future<Enrolled> enrollPrimary(String number, String code, String name, DeviceKeySet presented) {
         PhoneNumber.require("number", number);
-        PublicKeys.require("identityKey", identityKey);
-        PublicKeys.require("encryptionKey", encryptionKey);
-        byte[] presented = Hashes.sha256(code == null ? "" : code);
+        DeviceKeySet keys = KeySignatures.require(presented);
+        byte[] codeHash = Hashes.sha256(code == null ? "" : code);
         return db.pool().preparedQuery("SELECT enrollment_code_hash, enrollment_expires_at, enrollment_attempts FROM numbers WHERE number = $1")
                 .execute(Tuple.of(number))
                 .compose(rows -> {
@@ -61,15 +60,15 @@ public final class DeviceService {
                         return Future.failedFuture(new InboxException(InboxException.Kind.TOO_MANY_REQUESTS, "too_many_attempts",
                                 "too many wrong codes; ask for a new enrollment code"));
                     }
-                    if (!Hashes.constantTimeEquals(r.getBuffer("enrollment_code_hash").getBytes(), presented)) {
+                    if (!Hashes.constantTimeEquals(r.getBuffer("enrollment_code_hash").getBytes(), codeHash)) {
                         return db.pool().preparedQuery("UPDATE numbers SET enrollment_attempts = enrollment_attempts + 1 WHERE number = $1")
                                 .execute(Tuple.of(number)).compose(v -> Future.failedFuture(invalidCode()));
                     }
-                    return enrollChecked(number, presented, name, identityKey, encryptionKey);
+                    return enrollChecked(number, codeHash, name, keys);
                 });
     }
 
-    private Future<Enrolled> enrollChecked(String number, byte[] presented, String name, String identityKey, String encryptionKey) {
+    private Future<Enrolled> enrollChecked(String number, byte[] presented, String name, DeviceKeySet keys) {
         String token = ids.secret();
         String deviceId = ids.next("dev");
         return db.inTransaction(tx -> tx.lockNumbers(Set.of(number))
@@ -79,8 +78,7 @@ public final class DeviceService {
                             AND enrollment_expires_at > $3""", Tuple.of(number, Buffer.buffer(presented), Times.db(tx.now()))))
                 .compose(consumed -> consumed.rowCount() == 1 ? Future.<Void>succeededFuture() : Future.failedFuture(invalidCode()))
                 .compose(v -> unlinkWhere(tx, "number = $1", Tuple.of(number), "primary_replaced"))
-                .compose(v -> insertDevice(tx, deviceId, number, Device.Kind.PRIMARY, name, identityKey, encryptionKey,
-                        Hashes.sha256(token)))
+                .compose(v -> insertDevice(tx, deviceId, number, Device.Kind.PRIMARY, name, keys, Hashes.sha256(token)))
                 .map(device -> new Enrolled(device, token)));
     }
 
@@ -88,13 +86,16 @@ public final class DeviceService {
         return InboxException.forbidden("invalid_enrollment_code", "the enrollment code is wrong, used or expired");
     }
 
-    static Future<Device> insertDevice(Tx tx, String id, String number, Device.Kind kind, String name,
-                                       String identityKey, String encryptionKey, byte[] tokenHash) {
-        return tx.query("INSERT INTO devices (id, number, kind, name, identity_key, encryption_key, token_hash, created_at, last_seen_at)"
-                                + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING " + DeviceRows.COLUMNS,
-                        Tuple.of(id, number, kind.wire(), name, identityKey, encryptionKey,
-                                tokenHash == null ? null : Buffer.buffer(tokenHash), Times.db(tx.now())))
+    static Future<Device> insertDevice(Tx tx, String id, String number, Device.Kind kind, String name, DeviceKeySet keys,
+                                       byte[] tokenHash) {
+        return tx.query("INSERT INTO devices (id, number, kind, name, identity_key, encryption_key, token_hash, created_at, last_seen_at,"
+                                + " encryption_key_id, encryption_key_signature)"
+                                + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10) RETURNING " + DeviceRows.COLUMNS,
+                        Tuple.of(id, number, kind.wire(), name, keys.identityKey(), keys.encryptionKey(),
+                                tokenHash == null ? null : Buffer.buffer(tokenHash), Times.db(tx.now()))
+                                .addString(keys.encryptionKeyId()).addString(keys.encryptionKeySignature()))
                 .map(rows -> DeviceRows.map(rows.iterator().next()))
+                .compose(device -> DeviceLists.markStale(tx, number).map(device))
                 .compose(device -> tx.emit(number, SyncEvent.DEVICE_LINKED, DeviceRows.toJson(device)).map(device));
     }
 
@@ -113,6 +114,9 @@ public final class DeviceService {
         rows.forEach(r -> devices.add(DeviceRows.map(r)));
         devices.sort(java.util.Comparator.comparing(Device::id));
         Future<Void> chain = Future.succeededFuture();
+        for (String number : devices.stream().map(Device::number).distinct().sorted().toList()) {
+            chain = chain.compose(v -> DeviceLists.markStale(tx, number));
+        }
         for (Device d : devices) {
             chain = chain.compose(v -> tx.emit(d.number(), SyncEvent.DEVICE_UNLINKED,
                     DeviceRows.toJson(d).put("reason", reason)).mapEmpty());

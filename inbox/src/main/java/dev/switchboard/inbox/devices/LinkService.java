@@ -64,19 +64,20 @@ public final class LinkService {
                 });
     }
 
-    public Future<Created> create(String name, String identityKey, String encryptionKey, String ephemeralKey) {
-        PublicKeys.require("identityKey", identityKey);
-        PublicKeys.require("encryptionKey", encryptionKey);
+    public Future<Created> create(String name, DeviceKeySet presented, String ephemeralKey) {
+        DeviceKeySet keys = KeySignatures.require(presented);
         PublicKeys.require("ephemeralKey", ephemeralKey);
         String linkId = ids.next("lnk");
         String secret = ids.secret();
         return db.inTransaction(tx -> {
             Instant expires = tx.now().plus(policy.linkTtl());
             return tx.query("""
-                    INSERT INTO link_requests (id, secret_hash, name, identity_key, encryption_key, ephemeral_key, status, created_at, expires_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8)""",
-                    Tuple.of(linkId, Buffer.buffer(Hashes.sha256(secret)), name, identityKey, encryptionKey, ephemeralKey)
-                            .addOffsetDateTime(Times.db(tx.now())).addOffsetDateTime(Times.db(expires)))
+                    INSERT INTO link_requests (id, secret_hash, name, identity_key, encryption_key, ephemeral_key, status, created_at, expires_at,
+                        encryption_key_id, encryption_key_signature)
+                    VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10)""",
+                    Tuple.of(linkId, Buffer.buffer(Hashes.sha256(secret)), name, keys.identityKey(), keys.encryptionKey(), ephemeralKey)
+                            .addOffsetDateTime(Times.db(tx.now())).addOffsetDateTime(Times.db(expires))
+                            .addString(keys.encryptionKeyId()).addString(keys.encryptionKeySignature()))
                     .map(new Created(linkId, secret, QR_PREFIX + linkId + ":" + ephemeralKey, expires));
         });
     }
@@ -113,7 +114,8 @@ public final class LinkService {
                                             "a number can have at most " + policy.maxCompanions() + " companion devices"));
                                 }
                                 return DeviceService.insertDevice(tx, deviceId, primary.number(), Device.Kind.COMPANION,
-                                        link.getString("name"), link.getString("identity_key"), link.getString("encryption_key"), null);
+                                        link.getString("name"), new DeviceKeySet(link.getString("identity_key"), link.getString("encryption_key"),
+                                                link.getString("encryption_key_id"), link.getString("encryption_key_signature")), null);
                             })
                             .compose(device -> tx.query("""
                                     UPDATE link_requests SET status = 'approved', number = $2, device_id = $3,

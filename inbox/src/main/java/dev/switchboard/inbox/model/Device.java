@@ -2,7 +2,11 @@ package dev.switchboard.inbox.model;
 
 import java.time.Instant;
 
-/** A linked device of a served number. Keys are base64url public keys supplied by the device. */
+/**
+ * A linked device of a served number. Keys are base64url public keys supplied by the device;
+ * {@code encryptionKeySignature} (the identity key's signature over the encryption key) is null
+ * only for devices enrolled before signatures were required.
+ */
 public record Device(
         String id,
         String number,
@@ -12,7 +16,9 @@ public record Device(
         String encryptionKey,
         Instant createdAt,
         Instant lastSeenAt,
-        long syncedSeq) {
+        long syncedSeq,
+        String encryptionKeyId,
+        String encryptionKeySignature) {
 
     public enum Kind {
         PRIMARY, COMPANION;

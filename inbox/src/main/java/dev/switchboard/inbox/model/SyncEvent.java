@@ -16,6 +16,10 @@ public record SyncEvent(String number, long seq, String type, Instant at, JsonOb
     public static final String CONVERSATION_UPDATED = "conversation.updated";
     public static final String DEVICE_LINKED = "device.linked";
     public static final String DEVICE_UNLINKED = "device.unlinked";
+    /** A device rotated its encryption key. */
+    public static final String DEVICE_UPDATED = "device.updated";
+    /** The primary signed a new device list. */
+    public static final String DEVICE_LIST_UPDATED = "device_list.updated";
 
     public JsonObject toJson() {
         return new JsonObject().put("seq", seq).put("type", type).put("at", at.toString()).put("data", data);

@@ -28,7 +28,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -72,8 +71,7 @@ class MessageStatusUpdateTest {
         Ids ids = new Ids(new SecureRandom());
         DevicePolicy policy = new DevicePolicy(4, Duration.ofDays(14), Duration.ofMinutes(2), Duration.ofHours(1));
         String code = await(new NumberService(db, ids, policy).serve("+390601010101", null)).enrollmentCode();
-        String key = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
-        sender = await(new DeviceService(db, ids, clock).enrollPrimary("+390601010101", code, "phone", key, key)).device();
+        sender = await(new DeviceService(db, ids, clock).enrollPrimary("+390601010101", code, "phone", dev.switchboard.inbox.TestKeys.signed())).device();
         messages = new MessageService(db, ids);
         queries = new ConversationQueries(pool);
     }

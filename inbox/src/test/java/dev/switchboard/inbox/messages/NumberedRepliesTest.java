@@ -23,7 +23,6 @@ import io.vertx.sqlclient.Pool;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.UUID;
@@ -62,8 +61,7 @@ class NumberedRepliesTest {
         Ids ids = new Ids(new SecureRandom());
         DevicePolicy policy = new DevicePolicy(4, Duration.ofDays(14), Duration.ofMinutes(2), Duration.ofHours(1));
         String code = await(new NumberService(db, ids, policy).serve(SERVED, null)).enrollmentCode();
-        String key = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
-        sender = await(new DeviceService(db, ids, clock).enrollPrimary(SERVED, code, "phone", key, key)).device();
+        sender = await(new DeviceService(db, ids, clock).enrollPrimary(SERVED, code, "phone", dev.switchboard.inbox.TestKeys.signed())).device();
         messages = new MessageService(db, ids);
         inbound = new InboundService(db, ids);
         queries = new ConversationQueries(pool);

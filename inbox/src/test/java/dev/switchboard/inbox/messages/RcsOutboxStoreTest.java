@@ -25,7 +25,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -59,8 +58,7 @@ class RcsOutboxStoreTest {
         Ids ids = new Ids(new SecureRandom());
         DevicePolicy policy = new DevicePolicy(4, Duration.ofDays(14), Duration.ofMinutes(2), Duration.ofHours(1));
         String code = await(new NumberService(db, ids, policy).serve(NUMBER, null)).enrollmentCode();
-        String key = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
-        sender = await(new DeviceService(db, ids, clock).enrollPrimary(NUMBER, code, "phone", key, key)).device();
+        sender = await(new DeviceService(db, ids, clock).enrollPrimary(NUMBER, code, "phone", dev.switchboard.inbox.TestKeys.signed())).device();
         messages = new MessageService(db, ids, ALWAYS_RCS);
         rcs = new RcsOutboxStore(db, clock);
         sms = new OutboxStore(db, clock);

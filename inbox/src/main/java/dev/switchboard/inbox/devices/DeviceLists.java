@@ -1,0 +1,190 @@
+package dev.switchboard.inbox.devices;
+
+import dev.switchboard.crypto.Canonical;
+import dev.switchboard.crypto.Ed25519;
+import dev.switchboard.crypto.ListedDevice;
+import dev.switchboard.inbox.InboxException;
+import dev.switchboard.inbox.model.Device;
+import dev.switchboard.inbox.model.SyncEvent;
+import dev.switchboard.inbox.persistence.Times;
+import dev.switchboard.inbox.persistence.Transactor;
+import dev.switchboard.inbox.persistence.Tx;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The keys other parties need to trust a number's devices: each device's signed encryption key,
+ * and the device list its primary signs with the account key. The server checks what it stores
+ * (signatures, a version that only goes up, a list that is exactly the active devices) but cannot
+ * forge either: only devices hold private keys.
+ */
+public final class DeviceLists {
+    /** What {@code GET /v1/keys/{number}} shows: the account key (the primary's identity key), the signed list, the devices. */
+    public record Keys(String number, String accountKey, Optional<SignedDeviceList> list, List<Device> devices) {}
+
+    private final Transactor db;
+
+    public DeviceLists(Transactor db) {
+        this.db = db;
+    }
+
+    public Future<Keys> keys(String number) {
+        return db.pool().preparedQuery("SELECT 1 FROM numbers WHERE number = $1").execute(Tuple.of(number)).compose(served -> {
+            if (served.size() == 0) {
+                return Future.failedFuture(InboxException.notFound("number"));
+            }
+            return db.pool().preparedQuery("SELECT " + DeviceRows.COLUMNS + " FROM devices WHERE number = $1 AND unlinked_at IS NULL ORDER BY id")
+                    .execute(Tuple.of(number))
+                    .compose(rows -> {
+                        List<Device> devices = new ArrayList<>();
+                        rows.forEach(r -> devices.add(DeviceRows.map(r)));
+                        String account = devices.stream().filter(Device::isPrimary).map(Device::identityKey).findFirst().orElse(null);
+                        return db.pool().preparedQuery("SELECT * FROM device_lists WHERE number = $1").execute(Tuple.of(number))
+                                .map(lists -> new Keys(number, account,
+                                        lists.size() == 0 ? Optional.empty() : Optional.of(list(lists.iterator().next())), devices));
+                    });
+        });
+    }
+
+    /**
+     * Stores a list the primary signed. Refused: a caller that is not the primary (403), a signature
+     * that does not verify with the account key (400), a version not above the stored one (409
+     * {@code stale_version}), devices other than exactly the active ones with their current keys
+     * (409 {@code list_mismatch}).
+     */
+    public Future<Long> publish(Device caller, SignedDeviceList list) {
+        if (!caller.isPrimary()) {
+            return Future.failedFuture(InboxException.forbidden("forbidden", "only the primary device signs the device list"));
+        }
+        if (list.version() < 1) {
+            return Future.failedFuture(InboxException.invalid("version", "must be at least 1"));
+        }
+        byte[] signature = KeySignatures.signature("signature", list.signature());
+        List<ListedDevice> listed = new ArrayList<>();
+        for (int i = 0; i < list.devices().size(); i++) {
+            SignedDeviceList.Entry e = list.devices().get(i);
+            PublicKeys.require("devices[" + i + "].identityKey", e.identityKey());
+            PublicKeys.require("devices[" + i + "].encryptionKey", e.encryptionKey());
+            if (!"primary".equals(e.kind()) && !"companion".equals(e.kind())) {
+                throw InboxException.invalid("devices[" + i + "].kind", "must be primary or companion");
+            }
+            listed.add(new ListedDevice(e.deviceId(), KeySignatures.raw(e.identityKey()), KeySignatures.raw(e.encryptionKey()), e.kind()));
+        }
+        byte[] statement;
+        try {
+            statement = Canonical.deviceList(caller.number(), list.version(), list.issuedAt(), listed);
+        } catch (RuntimeException e) {
+            throw InboxException.invalid("devices", "cannot be encoded: " + e.getMessage());
+        }
+        if (!Ed25519.verify(KeySignatures.raw(caller.identityKey()), statement, signature)) {
+            throw new InboxException(InboxException.Kind.INVALID, "invalid_signature",
+                    "signature: does not verify with the account key over the device list");
+        }
+        return db.inTransaction(tx -> tx.lockNumbers(Set.of(caller.number()))
+                .compose(v -> tx.query("SELECT version FROM device_lists WHERE number = $1", Tuple.of(caller.number())))
+                .compose(current -> {
+                    long stored = current.size() == 0 ? 0 : current.iterator().next().getLong(0);
+                    if (list.version() <= stored) {
+                        return Future.failedFuture(staleVersion(stored));
+                    }
+                    return tx.query("SELECT " + DeviceRows.COLUMNS + " FROM devices WHERE number = $1 AND unlinked_at IS NULL",
+                            Tuple.of(caller.number()));
+                })
+                .compose(active -> {
+                    Set<String> have = new TreeSet<>();
+                    active.forEach(r -> {
+                        Device d = DeviceRows.map(r);
+                        have.add(fingerprint(d.id(), d.identityKey(), d.encryptionKey(), d.kind().wire()));
+                    });
+                    Set<String> listedPrints = new TreeSet<>();
+                    list.devices().forEach(e -> listedPrints.add(fingerprint(e.deviceId(), e.identityKey(), e.encryptionKey(), e.kind())));
+                    if (!have.equals(listedPrints)) {
+                        return Future.failedFuture(listMismatch(idsOf(have, listedPrints), idsOf(listedPrints, have)));
+                    }
+                    return tx.query("""
+                            INSERT INTO device_lists (number, version, issued_at, devices, signature, stale, stored_at)
+                            VALUES ($1, $2, $3, $4, $5, FALSE, $6)
+                            ON CONFLICT (number) DO UPDATE SET version = EXCLUDED.version, issued_at = EXCLUDED.issued_at,
+                                devices = EXCLUDED.devices, signature = EXCLUDED.signature, stale = FALSE, stored_at = EXCLUDED.stored_at""",
+                            Tuple.of(caller.number(), list.version(), list.issuedAt(), devicesJson(list.devices()), list.signature(),
+                                    Times.db(tx.now())));
+                })
+                .compose(v -> tx.emit(caller.number(), SyncEvent.DEVICE_LIST_UPDATED,
+                        new JsonObject().put("number", caller.number()).put("version", list.version())))
+                .map(list.version()));
+    }
+
+    /**
+     * A device replaces its encryption key (the identity key stays). The new key is signed by the
+     * identity key and has a new id, so senders can tell it from the old one.
+     */
+    public Future<Device> rotate(Device device, String encryptionKey, String encryptionKeyId, String signature) {
+        DeviceKeySet keys = KeySignatures.require(new DeviceKeySet(device.identityKey(), encryptionKey, encryptionKeyId, signature));
+        if (keys.encryptionKeyId().equals(device.encryptionKeyId())) {
+            return Future.failedFuture(InboxException.conflict("key_id_unchanged", "a new encryption key needs a new encryptionKeyId"));
+        }
+        return db.inTransaction(tx -> tx.lockNumbers(Set.of(device.number()))
+                .compose(v -> tx.query("""
+                        UPDATE devices SET encryption_key = $2, encryption_key_id = $3, encryption_key_signature = $4
+                        WHERE id = $1 AND unlinked_at IS NULL RETURNING\s""" + DeviceRows.COLUMNS,
+                        Tuple.of(device.id(), keys.encryptionKey(), keys.encryptionKeyId(), keys.encryptionKeySignature())))
+                .compose(rows -> rows.size() == 0
+                        ? Future.failedFuture(new InboxException(InboxException.Kind.UNAUTHORIZED, "unauthorized", "this device is no longer linked"))
+                        : Future.succeededFuture(DeviceRows.map(rows.iterator().next())))
+                .compose(updated -> markStale(tx, device.number())
+                        .compose(v -> tx.emit(device.number(), SyncEvent.DEVICE_UPDATED, DeviceRows.toJson(updated)))
+                        .map(updated)));
+    }
+
+    /** The set of devices changed: the stored list no longer describes it until the primary signs again. */
+    static Future<Void> markStale(Tx tx, String number) {
+        return tx.query("UPDATE device_lists SET stale = TRUE WHERE number = $1", Tuple.of(number)).mapEmpty();
+    }
+
+    private static String fingerprint(String id, String identityKey, String encryptionKey, String kind) {
+        return id + "\n" + identityKey + "\n" + encryptionKey + "\n" + kind;
+    }
+
+    private static List<String> idsOf(Set<String> in, Set<String> notIn) {
+        return in.stream().filter(p -> !notIn.contains(p)).map(p -> p.substring(0, p.indexOf('\n'))).distinct().sorted().toList();
+    }
+
+    private static JsonArray devicesJson(List<SignedDeviceList.Entry> devices) {
+        JsonArray out = new JsonArray();
+        devices.stream().sorted(java.util.Comparator.comparing(SignedDeviceList.Entry::deviceId)).forEach(e -> out.add(new JsonObject()
+                .put("deviceId", e.deviceId()).put("identityKey", e.identityKey()).put("encryptionKey", e.encryptionKey()).put("kind", e.kind())));
+        return out;
+    }
+
+    private static SignedDeviceList list(Row r) {
+        List<SignedDeviceList.Entry> entries = new ArrayList<>();
+        JsonArray stored = (JsonArray) r.getValue("devices");
+        for (int i = 0; i < stored.size(); i++) {
+            JsonObject e = stored.getJsonObject(i);
+            entries.add(new SignedDeviceList.Entry(e.getString("deviceId"), e.getString("identityKey"), e.getString("encryptionKey"),
+                    e.getString("kind")));
+        }
+        return new SignedDeviceList(r.getLong("version"), r.getLong("issued_at"), entries, r.getString("signature"), r.getBoolean("stale"));
+    }
+
+    /** 409 {@code stale_version}, with {@code currentVersion}: the stored list is already at that version or higher. */
+    static InboxException staleVersion(long currentVersion) {
+        return new InboxException(InboxException.Kind.CONFLICT, "stale_version",
+                "the device list is already at version " + currentVersion + "; sign a higher one", java.util.Map.of("currentVersion", currentVersion));
+    }
+
+    /** 409 {@code list_mismatch}, with the device ids missing from the list and those it has in excess. */
+    static InboxException listMismatch(List<String> missingDevices, List<String> extraDevices) {
+        return new InboxException(InboxException.Kind.CONFLICT, "list_mismatch",
+                "the list does not match the number's active devices and their keys",
+                java.util.Map.of("missingDevices", missingDevices, "extraDevices", extraDevices));
+    }
+}
