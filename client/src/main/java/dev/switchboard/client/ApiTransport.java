@@ -73,6 +73,12 @@ final class ApiTransport {
         return json(send(request));
     }
 
+    JsonNode put(String path, JsonNode body) {
+        return json(send(request(path, REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(toBytes(body)))));
+    }
+
     void delete(String path) {
         send(request(path, REQUEST_TIMEOUT).DELETE());
     }

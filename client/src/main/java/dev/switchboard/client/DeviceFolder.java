@@ -1,34 +1,34 @@
 package dev.switchboard.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * A device's state on disk, as the CLI keeps it: {@code state.json} (server, credentials and key
- * pairs) and {@code cursor} (the last sync seq handled). Files are replaced atomically, so a crash
- * leaves the old or the new version and never half of one; they hold a bearer token and private
- * keys, so they are created owner-only where the filesystem has POSIX permissions.
+ * A device's state on disk, as the CLI keeps it: {@code state.json} (server, credentials, key pairs
+ * and the id of the current encryption key), {@code cursor} (the last sync seq handled) and
+ * {@code trust.json} (see {@link #trustStore()}). Files are replaced atomically, so a crash leaves
+ * the old or the new version and never half of one; they hold a bearer token and private keys, so
+ * they are created owner-only ({@code rw-------}) where the filesystem has POSIX permissions, and
+ * {@link #keys()} narrows a {@code state.json} it finds readable by others (restored from a backup,
+ * say) back to owner-only.
  *
  * <p>Meant for one process at a time; methods are synchronized only against the sync thread.
  */
@@ -36,17 +36,17 @@ public final class DeviceFolder {
 
     private static final String STATE_FILE = "state.json";
     private static final String CURSOR_FILE = "cursor";
+    private static final String TRUST_FILE = "trust.json";
+    /** Encryption keys kept after a rotation, to open messages that were sealed to them late. */
+    static final int KEPT_PREVIOUS_ENCRYPTION_KEYS = 5;
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final Path dir;
     private final boolean posix;
 
     public DeviceFolder(Path dir) {
         this.dir = dir.toAbsolutePath().normalize();
-        Path probe = this.dir;
-        while (probe != null && !Files.exists(probe)) {
-            probe = probe.getParent();
-        }
-        this.posix = probe != null && probe.getFileSystem().supportedFileAttributeViews().contains("posix");
+        this.posix = OwnerOnlyFiles.posix(this.dir);
     }
 
     public Path dir() {
@@ -70,7 +70,9 @@ public final class DeviceFolder {
 
     /**
      * Records a new identity for this folder. The cursor restarts at 0 when the device changes: a
-     * seq only means something within the number (and device history) it was read from.
+     * seq only means something within the number (and device history) it was read from. So does the
+     * encryption key id: a new device registers its current key as {@value DeviceKeys#FIRST_ENCRYPTION_KEY_ID},
+     * and keys kept from the old device's rotations are dropped.
      */
     public synchronized void saveCredentials(URI server, DeviceCredentials credentials) {
         ObjectNode state = readState();
@@ -79,9 +81,13 @@ public final class DeviceFolder {
                 .put("number", credentials.number())
                 .put("deviceId", credentials.deviceId())
                 .put("token", credentials.token());
+        if (!sameDevice) {
+            state.remove("encryptionKeyId");
+            state.remove("previousEncryptionKeys");
+        }
         writeState(state);
         if (!sameDevice) {
-            writeAtomically(CURSOR_FILE, "0\n");
+            write(CURSOR_FILE, "0\n");
         }
     }
 
@@ -98,6 +104,7 @@ public final class DeviceFolder {
     public synchronized DeviceKeys keys() {
         ObjectNode state = readState();
         if (state.hasNonNull("identityPrivate") && state.hasNonNull("encryptionPrivate")) {
+            restrictStateFile();
             return new DeviceKeys(
                     readPair(state, "Ed25519", "identityPrivate", "identityPublic"),
                     readPair(state, "X25519", "encryptionPrivate", "encryptionPublic"));
@@ -108,8 +115,71 @@ public final class DeviceFolder {
                 .put("identityPublic", b64.encodeToString(keys.identity().getPublic().getEncoded()))
                 .put("encryptionPrivate", b64.encodeToString(keys.encryption().getPrivate().getEncoded()))
                 .put("encryptionPublic", b64.encodeToString(keys.encryption().getPublic().getEncoded()));
+        state.remove("encryptionKeyId");
+        state.remove("previousEncryptionKeys");
         writeState(state);
         return keys;
+    }
+
+    /** The id the gateway knows the current encryption key by: {@value DeviceKeys#FIRST_ENCRYPTION_KEY_ID} until a rotation. */
+    public synchronized String encryptionKeyId() {
+        String id = Json.optionalText(readState(), "encryptionKeyId");
+        return id == null ? DeviceKeys.FIRST_ENCRYPTION_KEY_ID : id;
+    }
+
+    /**
+     * Keeps a rotated encryption key once the gateway accepted it
+     * ({@link SwitchboardClient#rotateEncryptionKey}): it becomes the current one under
+     * {@code keyId}, and the one it replaces is kept (the last {@value #KEPT_PREVIOUS_ENCRYPTION_KEYS})
+     * for messages sealed to it before senders noticed.
+     *
+     * @throws IllegalArgumentException if {@code rotated} has another identity key than this device
+     */
+    public synchronized void saveRotatedEncryptionKey(DeviceKeys rotated, String keyId) {
+        Objects.requireNonNull(keyId, "keyId");
+        DeviceKeys current = keys();
+        if (!Arrays.equals(current.rawIdentityKey(), rotated.rawIdentityKey())) {
+            throw new IllegalArgumentException("the rotated keys belong to another identity than the device in " + dir);
+        }
+        ObjectNode state = readState();
+        String currentId = encryptionKeyId();
+        if (currentId.equals(keyId)) {
+            throw new IllegalArgumentException("the new encryption key needs a new key id, not " + keyId);
+        }
+        Base64.Encoder b64 = Base64.getEncoder();
+        ArrayNode previous = state.has("previousEncryptionKeys") && state.get("previousEncryptionKeys").isArray()
+                ? (ArrayNode) state.get("previousEncryptionKeys")
+                : state.putArray("previousEncryptionKeys");
+        previous.insertObject(0)
+                .put("keyId", currentId)
+                .put("private", Json.requiredText(state, "encryptionPrivate"))
+                .put("public", Json.requiredText(state, "encryptionPublic"));
+        while (previous.size() > KEPT_PREVIOUS_ENCRYPTION_KEYS) {
+            previous.remove(previous.size() - 1);
+        }
+        state.set("previousEncryptionKeys", previous);
+        state.put("encryptionPrivate", b64.encodeToString(rotated.encryption().getPrivate().getEncoded()))
+                .put("encryptionPublic", b64.encodeToString(rotated.encryption().getPublic().getEncoded()))
+                .put("encryptionKeyId", keyId);
+        writeState(state);
+    }
+
+    /** The encryption key pair with this id: the current one or one kept from before a rotation. */
+    public synchronized Optional<KeyPair> encryptionKey(String keyId) {
+        if (encryptionKeyId().equals(keyId)) {
+            return Optional.of(keys().encryption());
+        }
+        for (JsonNode kept : readState().path("previousEncryptionKeys")) {
+            if (keyId.equals(kept.path("keyId").asText(null)) && kept instanceof ObjectNode entry) {
+                return Optional.of(readPair(entry, "X25519", "private", "public"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** What this device learned about other numbers' account keys and device lists, in {@code trust.json}. */
+    public TrustStore trustStore() {
+        return new TrustStore(dir.resolve(TRUST_FILE));
     }
 
     /** The sync cursor in the {@code cursor} file; 0 when the file does not exist yet. */
@@ -118,7 +188,7 @@ public final class DeviceFolder {
             @Override
             public long load() {
                 synchronized (DeviceFolder.this) {
-                    String text = read(CURSOR_FILE);
+                    String text = OwnerOnlyFiles.read(dir.resolve(CURSOR_FILE));
                     try {
                         return text == null ? 0 : Long.parseLong(text.strip());
                     } catch (NumberFormatException e) {
@@ -130,7 +200,7 @@ public final class DeviceFolder {
             @Override
             public void save(long seq) {
                 synchronized (DeviceFolder.this) {
-                    writeAtomically(CURSOR_FILE, seq + "\n");
+                    write(CURSOR_FILE, seq + "\n");
                 }
             }
         };
@@ -139,7 +209,7 @@ public final class DeviceFolder {
     // -----------------------------------------------------------------------------------------
 
     private ObjectNode readState() {
-        String text = read(STATE_FILE);
+        String text = OwnerOnlyFiles.read(dir.resolve(STATE_FILE));
         if (text == null) {
             return Json.MAPPER.createObjectNode();
         }
@@ -156,9 +226,24 @@ public final class DeviceFolder {
 
     private void writeState(ObjectNode state) {
         try {
-            writeAtomically(STATE_FILE, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(state) + "\n");
+            write(STATE_FILE, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(state) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Private keys are readable by the owner only, even in a file that was copied in with wider permissions. */
+    private void restrictStateFile() {
+        if (!posix) {
+            return;
+        }
+        Path file = dir.resolve(STATE_FILE);
+        try {
+            if (!Files.getPosixFilePermissions(file).equals(OWNER_ONLY)) {
+                Files.setPosixFilePermissions(file, OWNER_ONLY);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make " + file + " readable by its owner only", e);
         }
     }
 
@@ -174,61 +259,7 @@ public final class DeviceFolder {
         }
     }
 
-    private String read(String name) {
-        try {
-            return Files.readString(dir.resolve(name), StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Temp file in the same directory, flushed to disk, then renamed over the old one. */
-    private void writeAtomically(String name, String content) {
-        try {
-            createDirectory();
-            Path temp = posix
-                    ? Files.createTempFile(dir, "." + name, ".tmp", PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rw-------")))
-                    : Files.createTempFile(dir, "." + name, ".tmp");
-            try {
-                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                    channel.write(StandardCharsets.UTF_8.encode(content));
-                    channel.force(true);
-                }
-                move(temp, dir.resolve(name));
-            } finally {
-                Files.deleteIfExists(temp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + dir.resolve(name), e);
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private void createDirectory() throws IOException {
-        if (Files.isDirectory(dir)) {
-            return;
-        }
-        FileAttribute<?>[] ownerOnly = posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
-                : new FileAttribute<?>[0];
-        try {
-            // Only the leaf is owner-only; parents created on the way keep the default permissions.
-            if (dir.getParent() != null) {
-                Files.createDirectories(dir.getParent());
-            }
-            Files.createDirectory(dir, ownerOnly);
-        } catch (FileAlreadyExistsException raced) {
-            // Another process created it first; fine.
-        }
+    private void write(String name, String content) {
+        OwnerOnlyFiles.write(dir.resolve(name), content, posix);
     }
 }

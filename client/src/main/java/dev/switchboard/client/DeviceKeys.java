@@ -1,5 +1,6 @@
 package dev.switchboard.client;
 
+import dev.switchboard.crypto.Canonical;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -9,14 +10,18 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A device's long-lived key pairs: Ed25519 to sign (identity) and X25519 to agree on keys
- * (encryption). The gateway stores the public halves now and verifies them in the end-to-end
- * encryption issue; the private halves never leave the device.
+ * A device's long-lived key pairs: Ed25519 to sign (identity, {@code IKsig}) and X25519 to agree on
+ * keys (encryption, {@code IKenc}). The gateway stores the public halves with the identity key's
+ * signature over the encryption key ({@link #encryptionKeySignature()}); the private halves never
+ * leave the device.
  */
 public record DeviceKeys(KeyPair identity, KeyPair encryption) {
 
     /** Both curves encode a public key as 32 raw bytes at the end of the X.509 SubjectPublicKeyInfo. */
     static final int RAW_KEY_BYTES = 32;
+
+    /** The id of a device's first encryption key; a rotation gives the new key another one. */
+    public static final String FIRST_ENCRYPTION_KEY_ID = "1";
 
     public DeviceKeys {
         Objects.requireNonNull(identity, "identity");
@@ -41,6 +46,35 @@ public record DeviceKeys(KeyPair identity, KeyPair encryption) {
 
     public String encryptionKeyB64() {
         return rawPublicKeyB64(encryption.getPublic());
+    }
+
+    /** The raw 32-byte Ed25519 identity public key; for the primary, the number's account key. */
+    public byte[] rawIdentityKey() {
+        return rawPublicKey(identity.getPublic());
+    }
+
+    /** The raw 32-byte X25519 encryption public key. */
+    public byte[] rawEncryptionKey() {
+        return rawPublicKey(encryption.getPublic());
+    }
+
+    /**
+     * The identity key's Ed25519 signature (64 bytes) over this device's encryption key, the
+     * statement {@link Canonical#encryptionKeyStatement} ({@code "sb.enc.v1" || bytes(IKenc_pub)}):
+     * what the gateway and other devices check before trusting the encryption key.
+     */
+    public byte[] encryptionKeySignature() {
+        return sign(Canonical.encryptionKeyStatement(rawEncryptionKey()));
+    }
+
+    /** {@link #encryptionKeySignature()} in base64url without padding, as the API carries it. */
+    public String encryptionKeySignatureB64() {
+        return Base64Url.encode(encryptionKeySignature());
+    }
+
+    /** The same identity with a fresh encryption key pair, for a rotation. */
+    public DeviceKeys withNewEncryptionKey() {
+        return new DeviceKeys(identity, generatePair("X25519"));
     }
 
     /** An Ed25519 signature (64 bytes) by the identity key. */

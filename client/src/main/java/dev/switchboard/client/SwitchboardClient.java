@@ -1,12 +1,16 @@
 package dev.switchboard.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.crypto.Canonical;
+import dev.switchboard.crypto.ListedDevice;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -58,13 +62,19 @@ public final class SwitchboardClient {
 
     // --- enrolment and linking ---------------------------------------------------------------
 
+    /**
+     * Enrolls this device as the number's primary with an enrolment code. The encryption key is
+     * registered as key {@value DeviceKeys#FIRST_ENCRYPTION_KEY_ID}, signed by the identity key.
+     */
     public DeviceCredentials enrollPrimary(String number, String code, String name, DeviceKeys keys) {
         ObjectNode body = Json.MAPPER.createObjectNode()
                 .put("number", number)
                 .put("code", code)
                 .put("name", name)
                 .put("identityKey", keys.identityKeyB64())
-                .put("encryptionKey", keys.encryptionKeyB64());
+                .put("encryptionKey", keys.encryptionKeyB64())
+                .put("encryptionKeyId", DeviceKeys.FIRST_ENCRYPTION_KEY_ID)
+                .put("encryptionKeySignature", keys.encryptionKeySignatureB64());
         JsonNode answer = api.post("/v1/devices/primary", body);
         String enrolled = Json.optionalText(answer, "number");
         return new DeviceCredentials(enrolled != null ? enrolled : number,
@@ -80,6 +90,8 @@ public final class SwitchboardClient {
                 .put("name", name)
                 .put("identityKey", keys.identityKeyB64())
                 .put("encryptionKey", keys.encryptionKeyB64())
+                .put("encryptionKeyId", DeviceKeys.FIRST_ENCRYPTION_KEY_ID)
+                .put("encryptionKeySignature", keys.encryptionKeySignatureB64())
                 .put("ephemeralKey", DeviceKeys.rawPublicKeyB64(DeviceKeys.generateEphemeral().getPublic()));
         JsonNode answer = api.post("/v1/link-requests", body);
         return new LinkRequest(Json.requiredText(answer, "linkId"), Json.requiredText(answer, "secret"),
@@ -143,6 +155,100 @@ public final class SwitchboardClient {
                 .put("provisioning", Base64Url.encode(provisioning.toString().getBytes(StandardCharsets.UTF_8)));
         JsonNode answer = api.post("/v1/link-requests/" + ApiTransport.segment(qr.linkId()) + "/approve", body);
         return Json.requiredText(answer, "deviceId");
+    }
+
+    // --- keys and device lists ----------------------------------------------------------------
+
+    /**
+     * Replaces this device's encryption key: {@code identityAndNewEncryption} is this device's
+     * identity with the new encryption key pair ({@link DeviceKeys#withNewEncryptionKey()}), signed
+     * here by the identity key. The number's signed device list turns stale until its primary
+     * publishes a new one. Keep the new key (and the old one, for late messages) only once this
+     * returns: {@link DeviceFolder#saveRotatedEncryptionKey}.
+     *
+     * @param keyId the new key's id, 1 to 64 of {@code [A-Za-z0-9_-]}, different from the current one
+     * @return the key id the gateway now lists for this device
+     * @throws SwitchboardApiException 409 {@code key_id_unchanged} when {@code keyId} is the current
+     *         id; 400 {@code invalid_signature}
+     */
+    public String rotateEncryptionKey(DeviceKeys identityAndNewEncryption, String keyId) {
+        Objects.requireNonNull(keyId, "keyId");
+        requireCredentials();
+        ObjectNode body = Json.MAPPER.createObjectNode()
+                .put("encryptionKey", identityAndNewEncryption.encryptionKeyB64())
+                .put("encryptionKeyId", keyId)
+                .put("encryptionKeySignature", identityAndNewEncryption.encryptionKeySignatureB64());
+        JsonNode answer = api.put("/v1/devices/self/keys", body);
+        String listed = Json.optionalText(answer, "encryptionKeyId");
+        return listed != null ? listed : keyId;
+    }
+
+    /**
+     * Signs and publishes the number's device list, as its primary: the active devices the gateway
+     * shows, each encryption key signature checked first, with this device listed under its own
+     * keys; version one above the stored list's (1 for the first), issued now.
+     *
+     * @param primaryKeys this primary device's keys; the identity key is the account key
+     * @return the published version
+     * @throws KeyVerificationException when the gateway shows a device with a bad signature, or this
+     *         device with keys other than {@code primaryKeys}, so that the primary never vouches for them
+     * @throws SwitchboardApiException 403 when this device is not the primary; 409 {@code stale_version}
+     *         or {@code list_mismatch} when the devices changed meanwhile (call again)
+     */
+    public long publishDeviceList(DeviceKeys primaryKeys) {
+        DeviceCredentials self = requireCredentials();
+        String number = self.number();
+        if (number == null) {
+            throw new IllegalStateException("these credentials do not say which number this device belongs to");
+        }
+        JsonNode answer = api.get("/v1/keys/" + ApiTransport.segment(number));
+        Map<String, KeyVerifier.ShownDevice> shown = KeyVerifier.devices(number, answer);
+        KeyVerifier.ShownDevice own = shown.get(self.deviceId());
+        if (own == null
+                || !Arrays.equals(own.keys().identityKey(), primaryKeys.rawIdentityKey())
+                || !Arrays.equals(own.keys().encryptionKey(), primaryKeys.rawEncryptionKey())) {
+            throw new KeyVerificationException(number, KeyVerificationException.Reason.MISMATCH, own == null
+                    ? "the gateway does not show this device (" + self.deviceId() + ") among the devices of " + number
+                    : "the gateway shows this device (" + self.deviceId() + ") with keys other than its own");
+        }
+        JsonNode stored = answer.path("deviceList");
+        long version = stored.isObject() ? stored.path("version").asLong(0) + 1 : 1;
+        long issuedAt = System.currentTimeMillis();
+        List<ListedDevice> devices = shown.values().stream().map(KeyVerifier.ShownDevice::keys).toList();
+        byte[] signature = primaryKeys.sign(Canonical.deviceList(number, version, issuedAt, devices));
+        ObjectNode body = Json.MAPPER.createObjectNode()
+                .put("version", version)
+                .put("issuedAt", issuedAt)
+                .put("signature", Base64Url.encode(signature));
+        ArrayNode listed = body.putArray("devices");
+        for (ListedDevice device : devices) {
+            listed.addObject()
+                    .put("deviceId", device.deviceId())
+                    .put("identityKey", Base64Url.encode(device.identityKey()))
+                    .put("encryptionKey", Base64Url.encode(device.encryptionKey()))
+                    .put("kind", device.kind());
+        }
+        JsonNode published = api.put("/v1/devices/list", body);
+        return published.path("version").asLong(version);
+    }
+
+    /**
+     * A number's keys, verified ({@link VerifiedKeys}): each device's encryption key signature with
+     * its identity key; the signed device list with the account key and, unless the gateway marks
+     * it stale, that it lists exactly the devices shown; and, against {@code trust}, that the list
+     * is not older than one seen before. {@code trust} then remembers the list version and the
+     * account key; {@link VerifiedKeys#accountKeyChanged()} says when the latter changed.
+     *
+     * @throws KeyVerificationException when a check fails; nothing is remembered then
+     * @throws SwitchboardApiException 404 {@code not_found} for a number this gateway does not serve
+     */
+    public VerifiedKeys verifiedKeys(String number, TrustStore trust) {
+        Objects.requireNonNull(number, "number");
+        Objects.requireNonNull(trust, "trust");
+        requireCredentials();
+        VerifiedKeys keys = KeyVerifier.verify(number, api.get("/v1/keys/" + ApiTransport.segment(number)));
+        boolean changed = trust.accept(number, keys.accountKey(), keys.listVersion());
+        return keys.withAccountKeyChanged(changed);
     }
 
     // --- messages ----------------------------------------------------------------------------

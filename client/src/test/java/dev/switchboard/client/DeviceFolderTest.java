@@ -2,6 +2,7 @@ package dev.switchboard.client;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -124,6 +125,107 @@ class DeviceFolderTest {
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("state.json"))));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("cursor"))));
+    }
+
+    @Test
+    void privateKeysAreOwnerOnlyFromTheFirstWrite() throws Exception {
+        assumeTrue(temp.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path dir = temp.resolve("device");
+
+        new DeviceFolder(dir).keys();
+
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("state.json"))));
+    }
+
+    @Test
+    void aStateFileReadableByOthersIsMadeOwnerOnlyWhenItsKeysAreRead() throws Exception {
+        assumeTrue(temp.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path dir = temp.resolve("device");
+        new DeviceFolder(dir).keys();
+        Path state = dir.resolve("state.json");
+        Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rw-r--r--")); // e.g. restored from a backup
+
+        new DeviceFolder(dir).keys();
+
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)));
+    }
+
+    @Test
+    void theTrustStoreLivesInTheFolderOwnerOnly() throws Exception {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        byte[] key = DeviceKeys.generate().rawIdentityKey();
+
+        folder.trustStore().accept("+390622222222", key, 2);
+
+        assertEquals(folder.dir().resolve("trust.json"), folder.trustStore().file());
+        assertEquals(2, new DeviceFolder(folder.dir()).trustStore().peer("+390622222222").orElseThrow().highestVersion());
+        if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder.trustStore().file())));
+        }
+    }
+
+    @Test
+    void aRotatedEncryptionKeyBecomesCurrentAndTheOldOneIsKeptByItsId() {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        DeviceKeys first = folder.keys();
+        assertEquals("1", folder.encryptionKeyId());
+        DeviceKeys rotated = first.withNewEncryptionKey();
+
+        folder.saveRotatedEncryptionKey(rotated, "2");
+
+        DeviceFolder reopened = new DeviceFolder(folder.dir());
+        assertEquals("2", reopened.encryptionKeyId());
+        assertEquals(rotated.encryptionKeyB64(), reopened.keys().encryptionKeyB64());
+        assertEquals(first.identityKeyB64(), reopened.keys().identityKeyB64());
+        assertEquals(first.encryptionKeyB64(),
+                DeviceKeys.rawPublicKeyB64(reopened.encryptionKey("1").orElseThrow().getPublic()));
+        assertArrayEquals(first.encryption().getPrivate().getEncoded(),
+                reopened.encryptionKey("1").orElseThrow().getPrivate().getEncoded());
+        assertEquals(rotated.encryptionKeyB64(), DeviceKeys.rawPublicKeyB64(reopened.encryptionKey("2").orElseThrow().getPublic()));
+        assertEquals(Optional.empty(), reopened.encryptionKey("3"));
+    }
+
+    @Test
+    void onlyTheLastFewRotatedKeysAreKept() {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        DeviceKeys keys = folder.keys();
+        int rotations = DeviceFolder.KEPT_PREVIOUS_ENCRYPTION_KEYS + 2;
+        for (int id = 2; id <= rotations + 1; id++) {
+            keys = keys.withNewEncryptionKey();
+            folder.saveRotatedEncryptionKey(keys, Integer.toString(id));
+        }
+
+        assertEquals(Optional.empty(), folder.encryptionKey("1"));
+        assertEquals(Optional.empty(), folder.encryptionKey("2"));
+        for (int id = 3; id <= rotations + 1; id++) {
+            assertTrue(folder.encryptionKey(Integer.toString(id)).isPresent(), "key " + id);
+        }
+    }
+
+    @Test
+    void aRotationMustKeepTheIdentityAndChangeTheId() {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        DeviceKeys keys = folder.keys();
+
+        assertThrows(IllegalArgumentException.class, () -> folder.saveRotatedEncryptionKey(DeviceKeys.generate(), "2"));
+        assertThrows(IllegalArgumentException.class, () -> folder.saveRotatedEncryptionKey(keys.withNewEncryptionKey(), "1"));
+        assertEquals(keys.encryptionKeyB64(), folder.keys().encryptionKeyB64());
+    }
+
+    @Test
+    void aNewDeviceRegistersItsCurrentKeyAsTheFirst() {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        folder.saveCredentials(SERVER, new DeviceCredentials("+390612345678", "dev-1", "t1"));
+        folder.saveRotatedEncryptionKey(folder.keys().withNewEncryptionKey(), "2");
+
+        folder.saveCredentials(SERVER, new DeviceCredentials("+390612345678", "dev-1", "t1"));
+        assertEquals("2", folder.encryptionKeyId(), "the same device keeps its key id");
+
+        folder.saveCredentials(SERVER, new DeviceCredentials("+390612345678", "dev-2", "t2"));
+        assertEquals("1", folder.encryptionKeyId(), "a new enrolment or link registers the key as " + DeviceKeys.FIRST_ENCRYPTION_KEY_ID);
+        assertEquals(Optional.empty(), folder.encryptionKey("2"), "keys of the old device's rotations are gone");
+        assertEquals(folder.keys().encryptionKeyB64(), DeviceKeys.rawPublicKeyB64(folder.encryptionKey("1").orElseThrow().getPublic()));
     }
 
     @Test

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.crypto.Canonical;
+import dev.switchboard.crypto.Ed25519;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -73,11 +75,59 @@ class DeviceKeysTest {
     }
 
     @Test
+    void encryptionKeySignatureVerifiesWithTheCryptoModuleOverTheEncryptionKeyStatement() {
+        byte[] signature = keys.encryptionKeySignature();
+
+        assertEquals(Ed25519.SIGNATURE_LENGTH, signature.length);
+        assertTrue(Ed25519.verify(keys.rawIdentityKey(), Canonical.encryptionKeyStatement(keys.rawEncryptionKey()), signature));
+        // Not over another encryption key, not by another identity, not over the bare key.
+        assertFalse(Ed25519.verify(keys.rawIdentityKey(),
+                Canonical.encryptionKeyStatement(DeviceKeys.generate().rawEncryptionKey()), signature));
+        assertFalse(Ed25519.verify(DeviceKeys.generate().rawIdentityKey(),
+                Canonical.encryptionKeyStatement(keys.rawEncryptionKey()), signature));
+        assertFalse(Ed25519.verify(keys.rawIdentityKey(), keys.rawEncryptionKey(), signature));
+    }
+
+    @Test
+    void encryptionKeySignatureIsBase64UrlWithoutPaddingOnTheWire() {
+        String encoded = keys.encryptionKeySignatureB64();
+
+        assertEquals(86, encoded.length(), encoded);
+        assertTrue(encoded.matches("[A-Za-z0-9_-]+"), encoded);
+        byte[] signature = Base64.getUrlDecoder().decode(encoded);
+        assertTrue(Ed25519.verify(keys.rawIdentityKey(), Canonical.encryptionKeyStatement(keys.rawEncryptionKey()), signature));
+    }
+
+    @Test
+    void rawKeysAreThePublishedOnes() {
+        assertArrayEquals(Base64.getUrlDecoder().decode(keys.identityKeyB64()), keys.rawIdentityKey());
+        assertArrayEquals(Base64.getUrlDecoder().decode(keys.encryptionKeyB64()), keys.rawEncryptionKey());
+        assertArrayEquals(Ed25519.publicKeyOf(rawEd25519Seed(keys)), keys.rawIdentityKey(),
+                "the JDK key pair is the Ed25519 key pair of RFC 8032");
+    }
+
+    @Test
+    void withNewEncryptionKeyKeepsTheIdentityAndSignsTheNewKey() {
+        DeviceKeys rotated = keys.withNewEncryptionKey();
+
+        assertArrayEquals(keys.rawIdentityKey(), rotated.rawIdentityKey());
+        assertFalse(Arrays.equals(keys.rawEncryptionKey(), rotated.rawEncryptionKey()));
+        assertTrue(Ed25519.verify(keys.rawIdentityKey(), Canonical.encryptionKeyStatement(rotated.rawEncryptionKey()),
+                rotated.encryptionKeySignature()));
+    }
+
+    @Test
     void toStringShowsNoPrivateKey() {
         String text = keys.toString();
 
         assertTrue(text.contains(keys.identityKeyB64()));
         assertFalse(text.contains(Base64.getEncoder().encodeToString(keys.identity().getPrivate().getEncoded())));
+    }
+
+    /** The 32-byte seed at the end of the JDK's PKCS#8 encoding of an Ed25519 private key (RFC 8410). */
+    private static byte[] rawEd25519Seed(DeviceKeys keys) {
+        byte[] pkcs8 = keys.identity().getPrivate().getEncoded();
+        return Arrays.copyOfRange(pkcs8, pkcs8.length - 32, pkcs8.length);
     }
 
     private static boolean verify(PublicKey key, byte[] data, byte[] signature) throws Exception {

@@ -1,5 +1,6 @@
 package dev.switchboard.client.cli;
 
+import dev.switchboard.client.KeyVerificationException;
 import dev.switchboard.client.SwitchboardApiException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -47,6 +48,8 @@ public final class Cli {
             return USAGE;
         } catch (SwitchboardApiException e) {
             return fail(err, e.code(), e.getMessage());
+        } catch (KeyVerificationException e) {
+            return fail(err, "key_verification_failed", e.getMessage());
         } catch (CliFailure e) {
             return fail(err, e.code(), e.getMessage());
         } catch (UncheckedIOException e) {

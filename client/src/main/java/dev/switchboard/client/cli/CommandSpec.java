@@ -27,6 +27,11 @@ enum CommandSpec {
             List.of(), 0, new DevicesCommand()),
     UNLINK("unlink", "<deviceId>", "unlink a device (a companion may only unlink itself)",
             List.of(), 1, new UnlinkCommand()),
+    SECURITY_CODE("security-code", "<number>",
+            "print the security code with <number>, to compare out of band; warns if a key changed",
+            List.of(), 1, new SecurityCodeCommand()),
+    PUBLISH_LIST("publish-list", "", "sign and publish this number's device list (run on the primary)",
+            List.of(), 0, new PublishListCommand()),
     TOKEN("token", "", "print this device's bearer token, for curl",
             List.of(), 0, new TokenCommand()),
     HELP("help", "", "show this help",
@@ -97,7 +102,7 @@ enum CommandSpec {
         }
         text.append("\noptions:\n")
                 .append(String.format("  %-40s %s%n", "--server URL", "the gateway (defaults to the one the device folder was set up with)"))
-                .append(String.format("  %-40s %s%n", "--device-dir DIR", "where this device keeps its token, keys and sync cursor"))
+                .append(String.format("  %-40s %s%n", "--device-dir DIR", "where this device keeps its token, keys, sync cursor and trusted keys"))
                 .append(String.format("  %-40s %s%n", "--json", "print JSON instead of text (one object per line for watch)"))
                 .append("\nexit status: 0 on success, 1 when the command failed, 2 on a usage error\n");
         return text.toString();

@@ -72,6 +72,22 @@ class CliTest {
         assertUsageError("--device-dir", dir(), "approve");
         assertUsageError("--device-dir", dir(), "token", "extra");
         assertUsageError("--device-dir", dir(), "unlink", "a", "b");
+        assertUsageError("--device-dir", dir(), "security-code");
+        assertUsageError("--device-dir", dir(), "security-code", "+390622222222", "+390633333333");
+        assertUsageError("--device-dir", dir(), "publish-list", "extra");
+    }
+
+    @Test
+    void securityCodeTakesNoOptionsButJson() {
+        assertUsageError("--device-dir", dir(), "security-code", "+390622222222", "--peer", "x");
+    }
+
+    @Test
+    void securityCodeNeedsADevice() {
+        int status = run("--server", nowhere, "--device-dir", dir(), "security-code", "+390622222222");
+
+        assertEquals(1, status);
+        assertTrue(err.text().startsWith("error: not_enrolled: "), err.text());
     }
 
     @Test
@@ -110,7 +126,7 @@ class CliTest {
             assertEquals(0, Cli.run(args, help.stream, err.stream));
 
             for (String command : List.of("enroll", "link", "approve", "send", "conversations", "messages", "watch",
-                    "devices", "unlink", "token")) {
+                    "devices", "unlink", "security-code", "publish-list", "token")) {
                 assertTrue(help.text().contains("\n  " + command), command + " missing from\n" + help.text());
             }
         }

@@ -1,0 +1,47 @@
+package dev.switchboard.client;
+
+/**
+ * The keys the gateway showed for a number could not be trusted: a signature that does not verify,
+ * devices that do not match the signed device list, a device list older than one already seen (a
+ * rollback), or an answer that is not well-formed. Nothing from such an answer is used or
+ * remembered; the message says which check failed for which number and device.
+ */
+public final class KeyVerificationException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Which kind of check failed. */
+    public enum Reason {
+        /** A device's encryption key signature or the device list signature does not verify. */
+        BAD_SIGNATURE,
+        /** The devices, the signed list and the account key do not agree with each other. */
+        MISMATCH,
+        /** The signed device list is older than the highest version already seen for the number. */
+        ROLLBACK,
+        /** A key, signature or field is missing or has the wrong shape. */
+        MALFORMED
+    }
+
+    private final String number;
+    private final Reason reason;
+
+    public KeyVerificationException(String number, Reason reason, String message) {
+        super(message);
+        this.number = number;
+        this.reason = reason;
+    }
+
+    /** The number whose keys were refused. */
+    public String number() {
+        return number;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    @Override
+    public String toString() {
+        return "KeyVerificationException[" + reason + " " + number + ": " + getMessage() + "]";
+    }
+}

@@ -1,0 +1,309 @@
+package dev.switchboard.gateway.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.client.DeviceCredentials;
+import dev.switchboard.client.DeviceKeys;
+import dev.switchboard.client.KeyVerificationException;
+import dev.switchboard.client.SwitchboardApiException;
+import dev.switchboard.client.TrustStore;
+import dev.switchboard.client.VerifiedDevice;
+import dev.switchboard.client.VerifiedKeys;
+import dev.switchboard.crypto.Canonical;
+import dev.switchboard.crypto.Ed25519;
+import dev.switchboard.gateway.support.Device;
+import dev.switchboard.gateway.support.HttpResult;
+import dev.switchboard.gateway.support.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The client's side of device keys and signed device lists against the real gateway: the signatures
+ * it sends on enrolment, linking and rotation, the list a primary publishes, and what
+ * {@code verifiedKeys} makes of another number's keys (rollbacks refused, a new account key reported).
+ */
+class VerifiedKeysTest {
+
+    @RegisterExtension
+    static final TestGateway gw = TestGateway.perClass();
+
+    @TempDir
+    Path temp;
+
+    private TrustStore trust(String name) {
+        return new TrustStore(temp.resolve(name).resolve("trust.json"));
+    }
+
+    // --- what enrolment and linking register -------------------------------------------------
+
+    @Test
+    void enrolledAndLinkedDevicesShowEncryptionKeysSignedByTheirIdentityKeys() throws Exception {
+        Device primary = gw.primary("+390658580001");
+        Device laptop = gw.link(primary, "laptop");
+
+        HttpResult raw = gw.get("/v1/keys/" + encoded(primary.number()), laptop.token());
+
+        assertEquals(200, raw.status(), raw.body());
+        JsonObject body = raw.json();
+        assertEquals(primary.number(), body.getString("number"));
+        assertEquals(true, body.getBoolean("onnet"));
+        assertEquals(primary.keys().identityKeyB64(), body.getString("accountKey"));
+        JsonArray devices = body.getJsonArray("devices");
+        assertEquals(2, devices.size());
+        for (Device device : List.of(primary, laptop)) {
+            JsonObject shown = find(devices, device.id());
+            assertEquals(device.keys().encryptionKeyB64(), shown.getString("encryptionKey"));
+            assertEquals("1", shown.getString("encryptionKeyId"));
+            assertTrue(Ed25519.verify(device.keys().rawIdentityKey(),
+                    Canonical.encryptionKeyStatement(device.keys().rawEncryptionKey()),
+                    Base64.getUrlDecoder().decode(shown.getString("encryptionKeySignature"))), shown.encode());
+        }
+    }
+
+    // --- publishing and verifying a list -----------------------------------------------------
+
+    @Test
+    void aPublishedListIsVerifiedFromAnotherNumber() throws Exception {
+        Device alice = gw.primary("+390658580002");
+        Device aliceLaptop = gw.link(alice, "laptop");
+        Device bob = gw.primary("+390658580003");
+
+        assertEquals(1, alice.client().publishDeviceList(alice.keys()));
+
+        VerifiedKeys keys = bob.client().verifiedKeys(alice.number(), trust("bob"));
+        assertEquals(alice.number(), keys.number());
+        assertArrayEquals(alice.keys().rawIdentityKey(), keys.accountKey());
+        assertEquals(1, keys.listVersion());
+        assertFalse(keys.stale());
+        assertFalse(keys.accountKeyChanged(), "first sight");
+        assertTrue(keys.allDevicesListed());
+        assertEquals(List.of(alice.id(), aliceLaptop.id()).stream().sorted().toList(),
+                keys.devices().stream().map(VerifiedDevice::deviceId).toList());
+        VerifiedDevice laptop = keys.device(aliceLaptop.id()).orElseThrow();
+        assertEquals("companion", laptop.kind());
+        assertEquals(aliceLaptop.keys().encryptionKeyB64(), laptop.encryptionKeyB64());
+        assertEquals(aliceLaptop.keys().identityKeyB64(), laptop.identityKeyB64());
+        assertTrue(laptop.encryptionKeySigned());
+        assertEquals("primary", keys.device(alice.id()).orElseThrow().kind());
+
+        assertEquals(2, alice.client().publishDeviceList(alice.keys()), "the next one is one higher");
+        assertEquals(2, bob.client().verifiedKeys(alice.number(), trust("bob")).listVersion());
+        assertEquals(2, trust("bob").peer(alice.number()).orElseThrow().highestVersion(), "remembered");
+    }
+
+    @Test
+    void aNumberWithoutAPublishedListVerifiesWithVersion0() throws Exception {
+        Device alice = gw.primary("+390658580004");
+        Device bob = gw.primary("+390658580005");
+
+        VerifiedKeys keys = bob.client().verifiedKeys(alice.number(), trust("bob"));
+
+        assertEquals(0, keys.listVersion());
+        assertFalse(keys.hasSignedList());
+        assertArrayEquals(alice.keys().rawIdentityKey(), keys.accountKey());
+        assertEquals(List.of(alice.id()), keys.devices().stream().map(VerifiedDevice::deviceId).toList());
+    }
+
+    @Test
+    void aPrimaryVerifiesItsOwnNumber() throws Exception {
+        Device alice = gw.primary("+390658580006");
+        alice.client().publishDeviceList(alice.keys());
+
+        VerifiedKeys own = alice.client().verifiedKeys(alice.number(), trust("alice"));
+
+        assertEquals(1, own.listVersion());
+        assertTrue(own.allDevicesListed());
+    }
+
+    @Test
+    void aListOlderThanOneSeenBeforeIsRefusedAsARollback() throws Exception {
+        Device alice = gw.primary("+390658580007");
+        Device bob = gw.primary("+390658580008");
+        assertEquals(1, alice.client().publishDeviceList(alice.keys()));
+        // Bob's store says he saw version 2 under this very account key; the gateway answers version 1.
+        TrustStore remembered = trust("bob");
+        remembered.put(alice.number(), 2, alice.keys().rawIdentityKey());
+
+        KeyVerificationException e = assertThrows(KeyVerificationException.class,
+                () -> bob.client().verifiedKeys(alice.number(), remembered));
+
+        assertEquals(KeyVerificationException.Reason.ROLLBACK, e.reason());
+        assertEquals(alice.number(), e.number());
+        assertTrue(e.getMessage().contains("rollback"), e.getMessage());
+        assertEquals(2, remembered.peer(alice.number()).orElseThrow().highestVersion(), "nothing was taken back");
+        // The same store, reopened from its file, still refuses it.
+        assertThrows(KeyVerificationException.class, () -> bob.client().verifiedKeys(alice.number(), trust("bob")));
+    }
+
+    @Test
+    void onlyThePrimaryPublishesTheList() throws Exception {
+        Device alice = gw.primary("+390658580009");
+        Device laptop = gw.link(alice, "laptop");
+
+        SwitchboardApiException e = assertThrows(SwitchboardApiException.class,
+                () -> laptop.client().publishDeviceList(laptop.keys()));
+
+        assertEquals(403, e.status());
+    }
+
+    // --- rotation and linking make the list stale ---------------------------------------------
+
+    @Test
+    void aRotatedKeyIsShownAndTheListIsStaleUntilThePrimaryPublishesAgain() throws Exception {
+        Device alice = gw.primary("+390658580010");
+        Device laptop = gw.link(alice, "laptop");
+        Device bob = gw.primary("+390658580011");
+        alice.client().publishDeviceList(alice.keys());
+        TrustStore bobTrust = trust("bob");
+        assertFalse(bob.client().verifiedKeys(alice.number(), bobTrust).stale());
+
+        DeviceKeys rotated = laptop.keys().withNewEncryptionKey();
+        assertEquals("2", laptop.client().rotateEncryptionKey(rotated, "2"));
+
+        VerifiedKeys stale = bob.client().verifiedKeys(alice.number(), bobTrust);
+        assertTrue(stale.stale());
+        assertEquals(1, stale.listVersion());
+        assertFalse(stale.allDevicesListed());
+        VerifiedDevice shown = stale.device(laptop.id()).orElseThrow();
+        assertEquals(rotated.encryptionKeyB64(), shown.encryptionKeyB64(), "the new key");
+        assertEquals("2", shown.encryptionKeyId());
+        assertTrue(shown.encryptionKeySigned());
+        assertFalse(shown.listed(), "the signed list still has the old key");
+        assertTrue(stale.device(alice.id()).orElseThrow().listed());
+
+        assertEquals(2, alice.client().publishDeviceList(alice.keys()));
+
+        VerifiedKeys fresh = bob.client().verifiedKeys(alice.number(), bobTrust);
+        assertFalse(fresh.stale());
+        assertEquals(2, fresh.listVersion());
+        assertTrue(fresh.allDevicesListed());
+        assertEquals(rotated.encryptionKeyB64(), fresh.device(laptop.id()).orElseThrow().encryptionKeyB64());
+    }
+
+    @Test
+    void thePrimaryRotatesItsOwnKeyAndSignsTheListWithItsNewKeys() throws Exception {
+        Device alice = gw.primary("+390658580012");
+        Device bob = gw.primary("+390658580013");
+        alice.client().publishDeviceList(alice.keys());
+        DeviceKeys rotated = alice.keys().withNewEncryptionKey();
+
+        alice.client().rotateEncryptionKey(rotated, "k2");
+
+        KeyVerificationException stale = assertThrows(KeyVerificationException.class,
+                () -> alice.client().publishDeviceList(alice.keys()),
+                "the old encryption key is not what the gateway lists for this device any more");
+        assertEquals(KeyVerificationException.Reason.MISMATCH, stale.reason());
+        assertEquals(2, alice.client().publishDeviceList(rotated));
+        VerifiedKeys keys = bob.client().verifiedKeys(alice.number(), trust("bob"));
+        assertTrue(keys.allDevicesListed());
+        assertEquals("k2", keys.device(alice.id()).orElseThrow().encryptionKeyId());
+        assertArrayEquals(alice.keys().rawIdentityKey(), keys.accountKey(), "the account key stays");
+    }
+
+    @Test
+    void rotatingUnderTheCurrentKeyIdIsRefused() throws Exception {
+        Device alice = gw.primary("+390658580014");
+
+        SwitchboardApiException e = assertThrows(SwitchboardApiException.class,
+                () -> alice.client().rotateEncryptionKey(alice.keys().withNewEncryptionKey(), "1"));
+
+        assertEquals(409, e.status());
+        assertEquals("key_id_unchanged", e.code());
+    }
+
+    @Test
+    void aNewlyLinkedDeviceIsNotListedUntilThePrimaryPublishesAgain() throws Exception {
+        Device alice = gw.primary("+390658580015");
+        Device bob = gw.primary("+390658580016");
+        alice.client().publishDeviceList(alice.keys());
+
+        Device tablet = gw.link(alice, "tablet");
+
+        VerifiedKeys stale = bob.client().verifiedKeys(alice.number(), trust("bob"));
+        assertTrue(stale.stale());
+        assertFalse(stale.device(tablet.id()).orElseThrow().listed());
+        assertEquals(2, alice.client().publishDeviceList(alice.keys()));
+        VerifiedKeys fresh = bob.client().verifiedKeys(alice.number(), trust("bob"));
+        assertTrue(fresh.device(tablet.id()).orElseThrow().listed());
+        assertTrue(fresh.allDevicesListed());
+    }
+
+    // --- a new primary ------------------------------------------------------------------------
+
+    @Test
+    void aReplacedPrimaryIsReportedAsAnAccountKeyChangeOnce() throws Exception {
+        String number = "+390658580017";
+        Device oldPhone = gw.primary(number);
+        Device bob = gw.primary("+390658580018");
+        assertEquals(1, oldPhone.client().publishDeviceList(oldPhone.keys()));
+        TrustStore bobTrust = trust("bob");
+        assertFalse(bob.client().verifiedKeys(number, bobTrust).accountKeyChanged());
+
+        Device newPhone = enrollAgain(number);
+
+        VerifiedKeys changed = bob.client().verifiedKeys(number, bobTrust);
+        assertTrue(changed.accountKeyChanged());
+        assertArrayEquals(newPhone.keys().rawIdentityKey(), changed.accountKey());
+        assertEquals(0, changed.listVersion(), "the old primary's list does not verify with the new account key");
+        assertEquals(List.of(newPhone.id()), changed.devices().stream().map(VerifiedDevice::deviceId).toList());
+        assertArrayEquals(newPhone.keys().rawIdentityKey(), bobTrust.peer(number).orElseThrow().rawAccountKey().orElseThrow());
+
+        assertFalse(bob.client().verifiedKeys(number, bobTrust).accountKeyChanged(), "reported once");
+        long version = newPhone.client().publishDeviceList(newPhone.keys());
+        assertEquals(2, version, "the versions go on from the stored list");
+        VerifiedKeys republished = bob.client().verifiedKeys(number, bobTrust);
+        assertEquals(2, republished.listVersion());
+        assertFalse(republished.accountKeyChanged());
+        assertTrue(republished.allDevicesListed());
+    }
+
+    // --- errors -------------------------------------------------------------------------------
+
+    @Test
+    void aNumberThisGatewayDoesNotServeIsNotFound() throws Exception {
+        Device bob = gw.primary("+390658580019");
+        TrustStore bobTrust = trust("bob");
+
+        SwitchboardApiException e = assertThrows(SwitchboardApiException.class,
+                () -> bob.client().verifiedKeys("+14155550123", bobTrust));
+
+        assertEquals(404, e.status());
+        assertEquals("not_found", e.code());
+        assertFalse(Files.exists(bobTrust.file()), "nothing remembered");
+    }
+
+    // -----------------------------------------------------------------------------------------
+
+    private static Device enrollAgain(String number) throws Exception {
+        String code = gw.serve(number);
+        DeviceKeys keys = DeviceKeys.generate();
+        DeviceCredentials creds = gw.anonymous().enrollPrimary(number, code, "new phone", keys);
+        return new Device(keys, creds, gw.anonymous().withCredentials(creds));
+    }
+
+    private static JsonObject find(JsonArray devices, String id) {
+        for (int i = 0; i < devices.size(); i++) {
+            if (id.equals(devices.getJsonObject(i).getString("deviceId"))) {
+                return devices.getJsonObject(i);
+            }
+        }
+        throw new AssertionError("no device " + id + " in " + devices.encode());
+    }
+
+    private static String encoded(String number) {
+        return URLEncoder.encode(number, StandardCharsets.UTF_8);
+    }
+}
