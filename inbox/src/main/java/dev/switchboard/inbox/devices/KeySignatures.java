@@ -32,19 +32,7 @@ final class KeySignatures {
 
     /** A 64-byte Ed25519 signature in base64url. */
     static byte[] signature(String field, String value) {
-        if (value == null) {
-            throw new InboxException(InboxException.Kind.INVALID, "missing_field", field + ": required");
-        }
-        byte[] raw;
-        try {
-            raw = Base64.getUrlDecoder().decode(value);
-        } catch (IllegalArgumentException e) {
-            throw InboxException.invalid(field, "must be base64url");
-        }
-        if (raw.length != 64) {
-            throw InboxException.invalid(field, "must be a 64-byte Ed25519 signature");
-        }
-        return raw;
+        return PublicKeys.decode(field, value, 64, "a 64-byte Ed25519 signature");
     }
 
     static byte[] raw(String key) {

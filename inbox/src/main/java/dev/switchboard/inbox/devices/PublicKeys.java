@@ -8,6 +8,12 @@ final class PublicKeys {
     private PublicKeys() {}
 
     static String require(String field, String value) {
+        decode(field, value, 32, "a 32-byte public key");
+        return value;
+    }
+
+    /** The raw bytes of a base64url field that must be {@code length} bytes long ({@code what} names them in the error). */
+    static byte[] decode(String field, String value, int length, String what) {
         if (value == null) {
             throw new InboxException(InboxException.Kind.INVALID, "missing_field", field + ": required");
         }
@@ -17,9 +23,9 @@ final class PublicKeys {
         } catch (IllegalArgumentException e) {
             throw InboxException.invalid(field, "must be base64url");
         }
-        if (raw.length != 32) {
-            throw InboxException.invalid(field, "must be a 32-byte public key");
+        if (raw.length != length) {
+            throw InboxException.invalid(field, "must be " + what);
         }
-        return value;
+        return raw;
     }
 }
