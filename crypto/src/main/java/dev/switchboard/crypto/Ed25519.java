@@ -1,8 +1,6 @@
 package dev.switchboard.crypto;
 
 import java.security.SecureRandom;
-import java.util.Arrays;
-import java.util.HexFormat;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
@@ -23,47 +21,10 @@ public final class Ed25519 {
     private Ed25519() {
     }
 
-    /** An Ed25519 key pair; both arrays are copied in and out. */
-    public record KeyPair(byte[] privateKey, byte[] publicKey) {
-
-        public KeyPair {
-            privateKey = Bytes.requireLength(privateKey, PRIVATE_KEY_LENGTH, "Ed25519 private key").clone();
-            publicKey = Bytes.requireLength(publicKey, PUBLIC_KEY_LENGTH, "Ed25519 public key").clone();
-        }
-
-        @Override
-        public byte[] privateKey() {
-            return privateKey.clone();
-        }
-
-        @Override
-        public byte[] publicKey() {
-            return publicKey.clone();
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof KeyPair that
-                    && Arrays.equals(privateKey, that.privateKey)
-                    && Arrays.equals(publicKey, that.publicKey);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(publicKey);
-        }
-
-        /** Never shows the private key. */
-        @Override
-        public String toString() {
-            return "Ed25519.KeyPair[publicKey=" + HexFormat.of().formatHex(publicKey) + "]";
-        }
-    }
-
     /** A fresh random key pair. */
-    public static KeyPair generate() {
+    public static RawKeyPair generate() {
         Ed25519PrivateKeyParameters key = new Ed25519PrivateKeyParameters(RANDOM);
-        return new KeyPair(key.getEncoded(), key.generatePublicKey().getEncoded());
+        return new RawKeyPair("Ed25519", key.getEncoded(), key.generatePublicKey().getEncoded());
     }
 
     /** The public key of a 32-byte private key (seed). */

@@ -223,11 +223,11 @@ public final class Hpke {
      * comes back clamped (BouncyCastle 1.81 and later), so it differs from the RFC's unclamped
      * {@code sk*m} bytes while being the same X25519 key.
      */
-    static X25519.KeyPair deriveKeyPair(byte[] ikm) {
+    static RawKeyPair deriveKeyPair(byte[] ikm) {
         Bytes.requireNonNull(ikm, "HPKE DeriveKeyPair input keying material");
         HPKE hpke = new HPKE(MODE_BASE, KEM_ID, KDF_ID, HPKE.aead_AES_GCM128);
         AsymmetricCipherKeyPair pair = hpke.deriveKeyPair(ikm);
-        return new X25519.KeyPair(hpke.serializePrivateKey(pair.getPrivate()),
+        return new RawKeyPair("X25519", hpke.serializePrivateKey(pair.getPrivate()),
                 hpke.serializePublicKey(pair.getPublic()));
     }
 

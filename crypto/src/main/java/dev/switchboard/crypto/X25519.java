@@ -1,8 +1,6 @@
 package dev.switchboard.crypto;
 
 import java.security.SecureRandom;
-import java.util.Arrays;
-import java.util.HexFormat;
 import org.bouncycastle.crypto.agreement.X25519Agreement;
 import org.bouncycastle.crypto.params.X25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.X25519PublicKeyParameters;
@@ -21,47 +19,10 @@ public final class X25519 {
     private X25519() {
     }
 
-    /** An X25519 key pair; both arrays are copied in and out. */
-    public record KeyPair(byte[] privateKey, byte[] publicKey) {
-
-        public KeyPair {
-            privateKey = Bytes.requireLength(privateKey, KEY_LENGTH, "X25519 private key").clone();
-            publicKey = Bytes.requireLength(publicKey, KEY_LENGTH, "X25519 public key").clone();
-        }
-
-        @Override
-        public byte[] privateKey() {
-            return privateKey.clone();
-        }
-
-        @Override
-        public byte[] publicKey() {
-            return publicKey.clone();
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof KeyPair that
-                    && Arrays.equals(privateKey, that.privateKey)
-                    && Arrays.equals(publicKey, that.publicKey);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(publicKey);
-        }
-
-        /** Never shows the private key. */
-        @Override
-        public String toString() {
-            return "X25519.KeyPair[publicKey=" + HexFormat.of().formatHex(publicKey) + "]";
-        }
-    }
-
     /** A fresh random key pair. */
-    public static KeyPair generate() {
+    public static RawKeyPair generate() {
         X25519PrivateKeyParameters key = new X25519PrivateKeyParameters(RANDOM);
-        return new KeyPair(key.getEncoded(), key.generatePublicKey().getEncoded());
+        return new RawKeyPair("X25519", key.getEncoded(), key.generatePublicKey().getEncoded());
     }
 
     /** The public key ({@code X25519(k, 9)}) of a 32-byte private key. */

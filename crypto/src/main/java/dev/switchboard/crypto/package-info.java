@@ -18,7 +18,13 @@
  *   <li>{@link dev.switchboard.crypto.Canonical}, the fixed binary encodings of everything that is
  *       signed or bound as HPKE info (never JSON), and
  *       {@link dev.switchboard.crypto.SecurityCode}, the conversation fingerprint users compare
- *       out of band.</li>
+ *       out of band;</li>
+ *   <li>the message envelope built on them: {@link dev.switchboard.crypto.MessageHeader},
+ *       {@link dev.switchboard.crypto.MessageSealer} (one content key, one payload ciphertext, a
+ *       {@link dev.switchboard.crypto.WrappedKey} per target device, the sender's signature) and
+ *       {@link dev.switchboard.crypto.MessageOpener}, plus
+ *       {@link dev.switchboard.crypto.AttachmentCipher} and the encrypted
+ *       {@link dev.switchboard.crypto.HistoryBundle} for a new companion.</li>
  * </ul>
  * Every failure (malformed input, a failed decryption, a degenerate key agreement) is a
  * {@link dev.switchboard.crypto.CryptoException}; signature checks answer {@code false} instead.

@@ -52,7 +52,7 @@ class Ed25519Test {
 
     @Test
     void generatedKeysSignAndVerify() {
-        Ed25519.KeyPair pair = Ed25519.generate();
+        RawKeyPair pair = Ed25519.generate();
         assertArrayEquals(pair.publicKey(), Ed25519.publicKeyOf(pair.privateKey()));
         byte[] message = "hello".getBytes(StandardCharsets.UTF_8);
         byte[] signature = Ed25519.sign(pair.privateKey(), message);
@@ -63,7 +63,7 @@ class Ed25519Test {
 
     @Test
     void badSignaturesAreFalseNotExceptions() {
-        Ed25519.KeyPair pair = Ed25519.generate();
+        RawKeyPair pair = Ed25519.generate();
         byte[] message = {1, 2, 3};
         assertFalse(Ed25519.verify(pair.publicKey(), message, null));
         assertFalse(Ed25519.verify(pair.publicKey(), message, new byte[0]));
@@ -88,7 +88,7 @@ class Ed25519Test {
 
     @Test
     void keyPairCopiesAndHidesThePrivateKey() {
-        Ed25519.KeyPair pair = Ed25519.generate();
+        RawKeyPair pair = Ed25519.generate();
         byte[] privateKey = pair.privateKey();
         privateKey[0] ^= 1;
         assertFalse(Arrays.equals(privateKey, pair.privateKey()), "accessor returns a copy");

@@ -137,7 +137,7 @@ class HpkeTest {
     @EnumSource(Hpke.Aead.class)
     void baseModeRoundTripsWithAFreshEphemeralEachTime(Hpke.Aead aead) {
         Hpke hpke = new Hpke(aead);
-        X25519.KeyPair recipient = X25519.generate();
+        RawKeyPair recipient = X25519.generate();
         byte[] info = Canonical.messageInfo("alice-phone", "bob-laptop");
         byte[] contentKey = ContentCipher.newKey();
 
@@ -155,7 +155,7 @@ class HpkeTest {
     @EnumSource(Hpke.Aead.class)
     void pskModeRoundTrips(Hpke.Aead aead) {
         Hpke hpke = new Hpke(aead);
-        X25519.KeyPair ephemeralOfTheQr = X25519.generate();
+        RawKeyPair ephemeralOfTheQr = X25519.generate();
         byte[] linkingSecret = ContentCipher.newKey();
         byte[] pskId = "sb.link.v1".getBytes(StandardCharsets.US_ASCII);
         byte[] provisioning = "number, account key, signatures, device list".getBytes(StandardCharsets.UTF_8);
@@ -168,7 +168,7 @@ class HpkeTest {
 
     @Test
     void pskOpenFailsWithTheWrongPskOrPskIdOrInBaseMode() {
-        X25519.KeyPair recipient = X25519.generate();
+        RawKeyPair recipient = X25519.generate();
         byte[] psk = ContentCipher.newKey();
         byte[] pskId = "sb.link.v1".getBytes(StandardCharsets.US_ASCII);
         byte[] info = {1};
@@ -191,7 +191,7 @@ class HpkeTest {
 
     @Test
     void tamperingIsDetected() {
-        X25519.KeyPair recipient = X25519.generate();
+        RawKeyPair recipient = X25519.generate();
         byte[] info = Canonical.messageInfo("a", "b");
         byte[] aad = {7, 7, 7};
         Hpke.Sealed sealed = aesGcm.seal(recipient.publicKey(), info, aad, ContentCipher.newKey());
@@ -222,7 +222,7 @@ class HpkeTest {
 
     @Test
     void badInputsAreRejected() {
-        X25519.KeyPair recipient = X25519.generate();
+        RawKeyPair recipient = X25519.generate();
         byte[] psk = ContentCipher.newKey();
         byte[] pskId = {1};
         assertThrows(CryptoException.class, () -> aesGcm.seal(new byte[31], null, null, new byte[1]));

@@ -27,8 +27,8 @@ class X25519Test {
 
     @Test
     void generatedKeysAgree() {
-        X25519.KeyPair a = X25519.generate();
-        X25519.KeyPair b = X25519.generate();
+        RawKeyPair a = X25519.generate();
+        RawKeyPair b = X25519.generate();
         assertArrayEquals(a.publicKey(), X25519.publicKeyOf(a.privateKey()));
         assertArrayEquals(X25519.agree(a.privateKey(), b.publicKey()), X25519.agree(b.privateKey(), a.publicKey()));
     }

@@ -1,6 +1,7 @@
 package dev.switchboard.inbox;
 
 import dev.switchboard.crypto.Canonical;
+import dev.switchboard.crypto.RawKeyPair;
 import dev.switchboard.crypto.Ed25519;
 import dev.switchboard.crypto.X25519;
 import dev.switchboard.inbox.devices.DeviceKeySet;
@@ -11,8 +12,8 @@ public final class TestKeys {
     private TestKeys() {}
 
     public static DeviceKeySet signed() {
-        Ed25519.KeyPair identity = Ed25519.generate();
-        X25519.KeyPair encryption = X25519.generate();
+        RawKeyPair identity = Ed25519.generate();
+        RawKeyPair encryption = X25519.generate();
         byte[] signature = Ed25519.sign(identity.privateKey(), Canonical.encryptionKeyStatement(encryption.publicKey()));
         return new DeviceKeySet(b64(identity.publicKey()), b64(encryption.publicKey()), DeviceKeySet.FIRST_KEY_ID, b64(signature));
     }

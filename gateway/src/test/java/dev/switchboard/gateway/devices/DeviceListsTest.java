@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.crypto.Canonical;
+import dev.switchboard.crypto.RawKeyPair;
 import dev.switchboard.crypto.Ed25519;
 import dev.switchboard.crypto.ListedDevice;
 import dev.switchboard.crypto.X25519;
@@ -63,7 +64,7 @@ class DeviceListsTest {
     }
 
     /** The list body for the given devices, signed by {@code signer}'s identity key. */
-    private static JsonObject signedList(String number, long version, List<Enrolled> devices, Ed25519.KeyPair signer) {
+    private static JsonObject signedList(String number, long version, List<Enrolled> devices, RawKeyPair signer) {
         long issuedAt = 1_800_000_000_000L + version;
         List<ListedDevice> listed = new ArrayList<>();
         JsonArray json = new JsonArray();
@@ -196,7 +197,7 @@ class DeviceListsTest {
         assertEquals(200, put("/v1/devices/list", primary.token(),
                 signedList(primary.number(), 1, List.of(primary, laptop), primary.keys().identity())).status());
 
-        X25519.KeyPair fresh = X25519.generate();
+        RawKeyPair fresh = X25519.generate();
         String signature = SignedKeys.b64(Ed25519.sign(laptop.keys().identity().privateKey(), Canonical.encryptionKeyStatement(fresh.publicKey())));
         JsonObject rotation = new JsonObject().put("encryptionKey", SignedKeys.b64(fresh.publicKey())).put("encryptionKeyId", "2")
                 .put("encryptionKeySignature", signature);

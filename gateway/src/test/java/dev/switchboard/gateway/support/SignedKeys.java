@@ -1,13 +1,14 @@
 package dev.switchboard.gateway.support;
 
 import dev.switchboard.crypto.Canonical;
+import dev.switchboard.crypto.RawKeyPair;
 import dev.switchboard.crypto.Ed25519;
 import dev.switchboard.crypto.X25519;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
 
 /** Fresh device keys as raw-HTTP tests send them: identity key, encryption key, and the identity key's signature over it. */
-public record SignedKeys(Ed25519.KeyPair identity, X25519.KeyPair encryption) {
+public record SignedKeys(RawKeyPair identity, RawKeyPair encryption) {
 
     public static SignedKeys generate() {
         return new SignedKeys(Ed25519.generate(), X25519.generate());
