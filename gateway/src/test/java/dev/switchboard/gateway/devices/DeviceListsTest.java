@@ -233,4 +233,34 @@ class DeviceListsTest {
         assertEquals(204, gw.request("DELETE", "/v1/devices/" + laptop.deviceId(), primary.token(), null, Map.of()).status());
         assertTrue(keysOf(primary.number(), primary.token()).getJsonObject("deviceList").getBoolean("stale"), "after an unlink");
     }
+
+    @Test
+    void aKeyInNonCanonicalBase64IsRefusedSoEveryKeyHasOneSpelling() throws Exception {
+        String number = "+390618010006";
+        String code = gw.serve(number);
+        JsonObject padded = SignedKeys.generate().fields();
+        padded.put("identityKey", padded.getString("identityKey") + "=");
+        HttpResult r = gw.post("/v1/devices/primary", null, padded.put("number", number).put("code", code).put("name", "p").encode());
+        assertEquals(400, r.status(), r.body());
+        assertTrue(r.json().getString("message").startsWith("identityKey"), r.body());
+    }
+
+    @Test
+    void aVersionFarAboveTheStoredOneIsRefusedSoTheRangeCannotBeExhausted() throws Exception {
+        Enrolled primary = primary("+390618010007");
+        HttpResult r = put("/v1/devices/list", primary.token(), signedList(primary.number(), 1_001, List.of(primary), primary.keys().identity()));
+        assertEquals(400, r.status(), r.body());
+        assertEquals("invalid_field", r.error());
+        assertEquals(200, put("/v1/devices/list", primary.token(), signedList(primary.number(), 1_000, List.of(primary), primary.keys().identity())).status());
+    }
+
+    @Test
+    void aNewPrimaryStartsAFreshListHistory() throws Exception {
+        Enrolled old = primary("+390618010008");
+        assertEquals(200, put("/v1/devices/list", old.token(), signedList(old.number(), 900, List.of(old), old.keys().identity())).status());
+        Enrolled replacement = primary(old.number());
+        assertNull(keysOf(old.number(), replacement.token()).getValue("deviceList"), "the old account key's list is gone");
+        assertEquals(200, put("/v1/devices/list", replacement.token(),
+                signedList(old.number(), 1, List.of(replacement), replacement.keys().identity())).status());
+    }
 }

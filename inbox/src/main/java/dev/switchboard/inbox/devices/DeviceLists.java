@@ -30,28 +30,32 @@ public final class DeviceLists {
     /** What {@code GET /v1/keys/{number}} shows: the account key (the primary's identity key), the signed list, the devices. */
     public record Keys(String number, String accountKey, Optional<SignedDeviceList> list, List<Device> devices) {}
 
+    /** How far one list may move the version on: enough for any client, too little to exhaust the range. */
+    static final long MAX_VERSION_STEP = 1_000;
+
     private final Transactor db;
 
     public DeviceLists(Transactor db) {
         this.db = db;
     }
 
+    /** Devices and list read in one transaction, so a list published meanwhile is never paired with the devices before it. */
     public Future<Keys> keys(String number) {
-        return db.pool().preparedQuery("SELECT 1 FROM numbers WHERE number = $1").execute(Tuple.of(number)).compose(served -> {
+        return db.inTransaction(tx -> tx.query("SELECT 1 FROM numbers WHERE number = $1", Tuple.of(number)).compose(served -> {
             if (served.size() == 0) {
                 return Future.failedFuture(InboxException.notFound("number"));
             }
-            return db.pool().preparedQuery("SELECT " + DeviceRows.COLUMNS + " FROM devices WHERE number = $1 AND unlinked_at IS NULL ORDER BY id")
-                    .execute(Tuple.of(number))
+            return tx.query("SELECT " + DeviceRows.COLUMNS + " FROM devices WHERE number = $1 AND unlinked_at IS NULL ORDER BY id",
+                            Tuple.of(number))
                     .compose(rows -> {
                         List<Device> devices = new ArrayList<>();
                         rows.forEach(r -> devices.add(DeviceRows.map(r)));
                         String account = devices.stream().filter(Device::isPrimary).map(Device::identityKey).findFirst().orElse(null);
-                        return db.pool().preparedQuery("SELECT * FROM device_lists WHERE number = $1").execute(Tuple.of(number))
+                        return tx.query("SELECT * FROM device_lists WHERE number = $1", Tuple.of(number))
                                 .map(lists -> new Keys(number, account,
                                         lists.size() == 0 ? Optional.empty() : Optional.of(list(lists.iterator().next())), devices));
                     });
-        });
+        }));
     }
 
     /**
@@ -84,16 +88,29 @@ public final class DeviceLists {
         } catch (RuntimeException e) {
             throw InboxException.invalid("devices", "cannot be encoded: " + e.getMessage());
         }
-        if (!Ed25519.verify(KeySignatures.raw(caller.identityKey()), statement, signature)) {
-            throw new InboxException(InboxException.Kind.INVALID, "invalid_signature",
-                    "signature: does not verify with the account key over the device list");
-        }
         return db.inTransaction(tx -> tx.lockNumbers(Set.of(caller.number()))
-                .compose(v -> tx.query("SELECT version FROM device_lists WHERE number = $1", Tuple.of(caller.number())))
+                // Under the lock: a primary replaced while this request waited must not sign for the number.
+                .compose(v -> tx.query("SELECT identity_key FROM devices WHERE id = $1 AND kind = 'primary' AND unlinked_at IS NULL",
+                        Tuple.of(caller.id())))
+                .compose(primary -> {
+                    if (primary.size() != 1) {
+                        return Future.failedFuture(InboxException.forbidden("forbidden", "only the primary device signs the device list"));
+                    }
+                    if (!Ed25519.verify(KeySignatures.raw(primary.iterator().next().getString(0)), statement, signature)) {
+                        return Future.failedFuture(new InboxException(InboxException.Kind.INVALID, "invalid_signature",
+                                "signature: does not verify with the account key over the device list"));
+                    }
+                    return tx.query("SELECT version FROM device_lists WHERE number = $1", Tuple.of(caller.number()));
+                })
                 .compose(current -> {
                     long stored = current.size() == 0 ? 0 : current.iterator().next().getLong(0);
                     if (list.version() <= stored) {
                         return Future.failedFuture(staleVersion(stored));
+                    }
+                    // Versions only go up, so one absurd jump would lock every later list out.
+                    if (list.version() > stored + MAX_VERSION_STEP) {
+                        return Future.failedFuture(InboxException.invalid("version",
+                                "may be at most " + MAX_VERSION_STEP + " above the stored version " + stored));
                     }
                     return tx.query("SELECT " + DeviceRows.COLUMNS + " FROM devices WHERE number = $1 AND unlinked_at IS NULL",
                             Tuple.of(caller.number()));
@@ -134,10 +151,11 @@ public final class DeviceLists {
         return db.inTransaction(tx -> tx.lockNumbers(Set.of(device.number()))
                 .compose(v -> tx.query("""
                         UPDATE devices SET encryption_key = $2, encryption_key_id = $3, encryption_key_signature = $4
-                        WHERE id = $1 AND unlinked_at IS NULL RETURNING\s""" + DeviceRows.COLUMNS,
+                        WHERE id = $1 AND unlinked_at IS NULL AND encryption_key_id <> $3 RETURNING\s""" + DeviceRows.COLUMNS,
                         Tuple.of(device.id(), keys.encryptionKey(), keys.encryptionKeyId(), keys.encryptionKeySignature())))
                 .compose(rows -> rows.size() == 0
-                        ? Future.failedFuture(new InboxException(InboxException.Kind.UNAUTHORIZED, "unauthorized", "this device is no longer linked"))
+                        ? Future.failedFuture(InboxException.conflict("key_id_unchanged",
+                                "the device is no longer linked, or its key already has this id"))
                         : Future.succeededFuture(DeviceRows.map(rows.iterator().next())))
                 .compose(updated -> markStale(tx, device.number())
                         .compose(v -> tx.emit(device.number(), SyncEvent.DEVICE_UPDATED, DeviceRows.toJson(updated)))

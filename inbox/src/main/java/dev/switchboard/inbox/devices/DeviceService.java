@@ -78,6 +78,8 @@ public final class DeviceService {
                             AND enrollment_expires_at > $3""", Tuple.of(number, Buffer.buffer(presented), Times.db(tx.now()))))
                 .compose(consumed -> consumed.rowCount() == 1 ? Future.<Void>succeededFuture() : Future.failedFuture(invalidCode()))
                 .compose(v -> unlinkWhere(tx, "number = $1", Tuple.of(number), "primary_replaced"))
+                // A new account key starts a new history of lists: the old one's versions must not bind it.
+                .compose(v -> tx.query("DELETE FROM device_lists WHERE number = $1", Tuple.of(number)))
                 .compose(v -> insertDevice(tx, deviceId, number, Device.Kind.PRIMARY, name, keys, Hashes.sha256(token)))
                 .map(device -> new Enrolled(device, token)));
     }

@@ -26,6 +26,10 @@ final class PublicKeys {
         if (raw.length != length) {
             throw InboxException.invalid(field, "must be " + what);
         }
+        // One spelling per key: padding or stray low bits would make equal keys compare unequal as text.
+        if (!Base64.getUrlEncoder().withoutPadding().encodeToString(raw).equals(value)) {
+            throw InboxException.invalid(field, "must be canonical base64url without padding");
+        }
         return raw;
     }
 }
