@@ -24,7 +24,8 @@ import java.util.Set;
 /**
  * A device's state on disk, as the CLI keeps it: {@code state.json} (server, credentials, key pairs
  * and the id of the current encryption key), {@code cursor} (the last sync seq handled) and
- * {@code trust.json} (see {@link #trustStore()}). Files are replaced atomically, so a crash leaves
+ * {@code trust.json} (see {@link #trustStore()}) and, on a primary, {@code approved.json} (the
+ * companions it approved itself, see {@link #approvedDevices()}). Files are replaced atomically, so a crash leaves
  * the old or the new version and never half of one; they hold a bearer token and private keys, so
  * they are created owner-only ({@code rw-------}) where the filesystem has POSIX permissions, and
  * {@link #keys()} narrows a {@code state.json} it finds readable by others (restored from a backup,
@@ -37,6 +38,7 @@ public final class DeviceFolder {
     private static final String STATE_FILE = "state.json";
     private static final String CURSOR_FILE = "cursor";
     private static final String TRUST_FILE = "trust.json";
+    private static final String APPROVED_FILE = "approved.json";
     /** Encryption keys kept after a rotation, to open messages that were sealed to them late. */
     static final int KEPT_PREVIOUS_ENCRYPTION_KEYS = 5;
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
@@ -177,6 +179,51 @@ public final class DeviceFolder {
         return Optional.empty();
     }
 
+    /**
+     * The companions this device approved as its number's primary, from {@code approved.json}:
+     * what {@link SwitchboardClient#publishDeviceList} may sign besides this device. Approvals are
+     * kept per device id: those made under another identity of this folder (before it was enrolled
+     * again, say) do not count, and none are there on a device that never approved one.
+     */
+    public synchronized ApprovedDevices approvedDevices() {
+        String self = Json.optionalText(readState(), "deviceId");
+        ObjectNode file = readApproved();
+        if (self == null || !self.equals(Json.optionalText(file, "approver"))) {
+            return ApprovedDevices.none();
+        }
+        try {
+            return ApprovedDevices.fromJson(file.get("approved"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(dir.resolve(APPROVED_FILE) + " does not hold approved devices: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Records that this device, as its number's primary, approved the companion {@code deviceId}
+     * ({@link SwitchboardClient#approveLink}); call it with what {@code approveLink} returned.
+     *
+     * @throws IllegalStateException when the folder holds no device
+     */
+    public synchronized void recordApproved(String deviceId) {
+        Objects.requireNonNull(deviceId, "deviceId");
+        saveApproved(approvedDevices().with(deviceId));
+    }
+
+    /** As {@link #recordApproved(String)}, with the identity key (raw 32 bytes) the companion showed when approved. */
+    public synchronized void recordApproved(String deviceId, byte[] identityKey) {
+        Objects.requireNonNull(deviceId, "deviceId");
+        saveApproved(approvedDevices().with(deviceId, identityKey));
+    }
+
+    /** Forgets the approval of {@code deviceId} (it was unlinked): shown again, it is not signed any more. */
+    public synchronized void forgetApproved(String deviceId) {
+        ApprovedDevices approved = approvedDevices();
+        if (approved.contains(deviceId)) {
+            saveApproved(approved.without(deviceId));
+        }
+    }
+
     /** What this device learned about other numbers' account keys and device lists, in {@code trust.json}. */
     public TrustStore trustStore() {
         return new TrustStore(dir.resolve(TRUST_FILE));
@@ -221,6 +268,36 @@ public final class DeviceFolder {
             return (ObjectNode) node;
         } catch (IOException e) {
             throw new IllegalStateException(dir.resolve(STATE_FILE) + " is not valid JSON", e);
+        }
+    }
+
+    private ObjectNode readApproved() {
+        String text = OwnerOnlyFiles.read(dir.resolve(APPROVED_FILE));
+        if (text == null) {
+            return Json.MAPPER.createObjectNode();
+        }
+        try {
+            JsonNode node = Json.MAPPER.readTree(text);
+            if (!(node instanceof ObjectNode)) {
+                throw new IllegalStateException(dir.resolve(APPROVED_FILE) + " is not a JSON object");
+            }
+            return (ObjectNode) node;
+        } catch (IOException e) {
+            throw new IllegalStateException(dir.resolve(APPROVED_FILE) + " is not valid JSON", e);
+        }
+    }
+
+    private void saveApproved(ApprovedDevices approved) {
+        String self = Json.optionalText(readState(), "deviceId");
+        if (self == null) {
+            throw new IllegalStateException("no device in " + dir + " to have approved anything");
+        }
+        ObjectNode file = Json.MAPPER.createObjectNode().put("approver", self);
+        file.set("approved", approved.toJson());
+        try {
+            write(APPROVED_FILE, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(file) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -3,7 +3,8 @@ package dev.switchboard.client;
 /**
  * The keys the gateway showed for a number could not be trusted: a signature that does not verify,
  * devices that do not match the signed device list, a device list older than one already seen (a
- * rollback), or an answer that is not well-formed. Nothing from such an answer is used or
+ * rollback), an answer that is not well-formed, or (when a primary publishes its list) a device it
+ * never approved. Nothing from such an answer is used or
  * remembered; the message says which check failed for which number and device.
  */
 public final class KeyVerificationException extends RuntimeException {
@@ -19,7 +20,12 @@ public final class KeyVerificationException extends RuntimeException {
         /** The signed device list is older than the highest version already seen for the number. */
         ROLLBACK,
         /** A key, signature or field is missing or has the wrong shape. */
-        MALFORMED
+        MALFORMED,
+        /**
+         * Publishing a device list: the gateway shows a device its primary never approved, so the
+         * primary will not vouch for it with the account key.
+         */
+        UNAPPROVED
     }
 
     private final String number;

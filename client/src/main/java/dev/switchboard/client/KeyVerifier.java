@@ -121,6 +121,70 @@ final class KeyVerifier {
         return devices;
     }
 
+    /**
+     * What a primary may sign of an answer of {@code GET /v1/keys/{number}} for its own number: the
+     * devices shown, provided that they are exactly this primary (the one primary shown, under
+     * {@code primaryKeys}) and companions it approved itself, each under the identity key recorded at
+     * approval (when one was), and each with an encryption key signed by its identity key. Approved
+     * devices that are not shown (unlinked since) are simply not listed.
+     *
+     * @throws KeyVerificationException on the first device that fails, naming it: the primary then
+     *         signs nothing
+     */
+    static List<ListedDevice> devicesToSign(String number, String selfDeviceId, DeviceKeys primaryKeys,
+            ApprovedDevices approved, JsonNode answer) {
+        String answered = Json.optionalText(answer, "number");
+        if (!number.equals(answered)) {
+            throw new KeyVerificationException(number, Reason.MISMATCH,
+                    "the gateway answered with the keys of " + answered + " when asked for " + number);
+        }
+        Map<String, ShownDevice> shown = devices(number, answer);
+        ShownDevice own = shown.get(selfDeviceId);
+        if (own == null) {
+            throw new KeyVerificationException(number, Reason.MISMATCH,
+                    "the gateway does not show this device (" + selfDeviceId + ") among the devices of " + number);
+        }
+        if (!Arrays.equals(own.keys().identityKey(), primaryKeys.rawIdentityKey())
+                || !Arrays.equals(own.keys().encryptionKey(), primaryKeys.rawEncryptionKey())) {
+            throw new KeyVerificationException(number, Reason.MISMATCH,
+                    "the gateway shows this device (" + selfDeviceId + ") with keys other than its own");
+        }
+        if (!"primary".equals(own.keys().kind())) {
+            throw new KeyVerificationException(number, Reason.MISMATCH, "the gateway shows this device ("
+                    + selfDeviceId + ") as a " + own.keys().kind() + ", not as the primary of " + number);
+        }
+        for (ShownDevice device : shown.values()) {
+            String id = device.keys().deviceId();
+            if (!id.equals(selfDeviceId) && "primary".equals(device.keys().kind())) {
+                throw new KeyVerificationException(number, Reason.MISMATCH, "the gateway shows device " + id
+                        + " as a second primary of " + number + " besides this device (" + selfDeviceId
+                        + "): refusing to sign");
+            }
+        }
+        List<ListedDevice> devices = new ArrayList<>(shown.size());
+        for (ShownDevice device : shown.values()) {
+            String id = device.keys().deviceId();
+            if (!id.equals(selfDeviceId)) {
+                ApprovedDevices.Approval approval = approved.approval(id).orElseThrow(() -> new KeyVerificationException(
+                        number, Reason.UNAPPROVED, "the gateway shows device " + id + " among the devices of " + number
+                                + ", but this primary (" + selfDeviceId + ") never approved it: refusing to sign it;"
+                                + " unlink it, or link it again and approve it here"));
+                byte[] recorded = approval.identityKey().orElse(null);
+                if (recorded != null && !Arrays.equals(recorded, device.keys().identityKey())) {
+                    throw new KeyVerificationException(number, Reason.MISMATCH, "the gateway shows device " + id
+                            + " with an identity key other than the one it had when this primary approved it:"
+                            + " refusing to sign it");
+                }
+            }
+            if (!device.encryptionKeySigned()) {
+                throw new KeyVerificationException(number, Reason.BAD_SIGNATURE, "the gateway shows device " + id
+                        + " of " + number + " with no encryption key signature: refusing to sign it");
+            }
+            devices.add(device.keys());
+        }
+        return devices;
+    }
+
     // -----------------------------------------------------------------------------------------
 
     private record SignedList(long version, Map<String, ListedDevice> devices, byte[] statement, byte[] signature) {

@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -138,7 +137,9 @@ public final class SwitchboardClient {
 
     /**
      * Approves a scanned link QR code as the primary: the signature proves the approval comes from
-     * the holder of the account's identity key, bound to this request's ephemeral key.
+     * the holder of the account's identity key, bound to this request's ephemeral key. Record the
+     * returned id ({@link DeviceFolder#recordApproved}, or {@link ApprovedDevices#with}): only
+     * companions this primary approved are signed by {@link #publishDeviceList}.
      *
      * @return the new companion's device id
      * @throws IllegalArgumentException if {@code qrText} is not a Switchboard link code
@@ -184,37 +185,37 @@ public final class SwitchboardClient {
     }
 
     /**
-     * Signs and publishes the number's device list, as its primary: the active devices the gateway
-     * shows, each encryption key signature checked first, with this device listed under its own
-     * keys; version one above the stored list's (1 for the first), issued now.
+     * Signs and publishes the number's device list, as its primary, with version one above the
+     * stored list's (1 for the first), issued now. The gateway's word is not enough to sign a device:
+     * the list is the devices the gateway shows, provided that they are this device (listed under
+     * {@code primaryKeys}, the only primary) and companions in {@code approved}, each with the
+     * identity key recorded at approval (if one was) and an encryption key signed by its identity
+     * key. Approved devices no longer shown are left out.
      *
      * @param primaryKeys this primary device's keys; the identity key is the account key
+     * @param approved the companions this primary approved itself ({@link #approveLink}), as
+     *        {@link DeviceFolder#approvedDevices()} keeps them
      * @return the published version
-     * @throws KeyVerificationException when the gateway shows a device with a bad signature, or this
-     *         device with keys other than {@code primaryKeys}, so that the primary never vouches for them
+     * @throws KeyVerificationException signing nothing, when the gateway shows a device this primary
+     *         did not approve ({@link KeyVerificationException.Reason#UNAPPROVED}), an approved one with
+     *         another identity key, another primary, this device with keys other than
+     *         {@code primaryKeys}, or a device without a valid encryption key signature
      * @throws SwitchboardApiException 403 when this device is not the primary; 409 {@code stale_version}
      *         or {@code list_mismatch} when the devices changed meanwhile (call again)
      */
-    public long publishDeviceList(DeviceKeys primaryKeys) {
+    public long publishDeviceList(DeviceKeys primaryKeys, ApprovedDevices approved) {
+        Objects.requireNonNull(primaryKeys, "primaryKeys");
+        Objects.requireNonNull(approved, "approved");
         DeviceCredentials self = requireCredentials();
         String number = self.number();
         if (number == null) {
             throw new IllegalStateException("these credentials do not say which number this device belongs to");
         }
         JsonNode answer = api.get("/v1/keys/" + ApiTransport.segment(number));
-        Map<String, KeyVerifier.ShownDevice> shown = KeyVerifier.devices(number, answer);
-        KeyVerifier.ShownDevice own = shown.get(self.deviceId());
-        if (own == null
-                || !Arrays.equals(own.keys().identityKey(), primaryKeys.rawIdentityKey())
-                || !Arrays.equals(own.keys().encryptionKey(), primaryKeys.rawEncryptionKey())) {
-            throw new KeyVerificationException(number, KeyVerificationException.Reason.MISMATCH, own == null
-                    ? "the gateway does not show this device (" + self.deviceId() + ") among the devices of " + number
-                    : "the gateway shows this device (" + self.deviceId() + ") with keys other than its own");
-        }
+        List<ListedDevice> devices = KeyVerifier.devicesToSign(number, self.deviceId(), primaryKeys, approved, answer);
         JsonNode stored = answer.path("deviceList");
         long version = stored.isObject() ? stored.path("version").asLong(0) + 1 : 1;
         long issuedAt = System.currentTimeMillis();
-        List<ListedDevice> devices = shown.values().stream().map(KeyVerifier.ShownDevice::keys).toList();
         byte[] signature = primaryKeys.sign(Canonical.deviceList(number, version, issuedAt, devices));
         ObjectNode body = Json.MAPPER.createObjectNode()
                 .put("version", version)

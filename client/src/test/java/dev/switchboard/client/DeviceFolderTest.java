@@ -256,4 +256,71 @@ class DeviceFolderTest {
             assertTrue(state.hasNonNull(field), field);
         }
     }
+
+    // --- approved companions -----------------------------------------------------------------
+
+    @Test
+    void approvalsPersistAcrossInstancesWithTheirIdentityKeys() {
+        Path dir = temp.resolve("device");
+        DeviceFolder folder = new DeviceFolder(dir);
+        folder.saveCredentials(SERVER, new DeviceCredentials("+390612345678", "dev-1", "t1"));
+        assertTrue(folder.approvedDevices().isEmpty(), "none before the first approval");
+        byte[] tabletKey = DeviceKeys.generate().rawIdentityKey();
+
+        folder.recordApproved("dev-laptop");
+        folder.recordApproved("dev-tablet", tabletKey);
+
+        ApprovedDevices reloaded = new DeviceFolder(dir).approvedDevices();
+        assertEquals(java.util.List.of("dev-laptop", "dev-tablet"), java.util.List.copyOf(reloaded.deviceIds()));
+        assertTrue(reloaded.approval("dev-laptop").orElseThrow().identityKey().isEmpty());
+        assertArrayEquals(tabletKey, reloaded.approval("dev-tablet").orElseThrow().identityKey().orElseThrow());
+    }
+
+    @Test
+    void forgettingAnApprovalRemovesOnlyThatDevice() {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        folder.saveCredentials(SERVER, new DeviceCredentials("+390612345678", "dev-1", "t1"));
+        folder.recordApproved("dev-laptop");
+        folder.recordApproved("dev-tablet");
+
+        folder.forgetApproved("dev-laptop");
+        folder.forgetApproved("dev-never-approved");
+
+        assertEquals(java.util.Set.of("dev-tablet"), new DeviceFolder(folder.dir()).approvedDevices().deviceIds());
+    }
+
+    @Test
+    void approvalsBelongToTheDeviceThatMadeThem() {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        assertThrows(IllegalStateException.class, () -> folder.recordApproved("dev-laptop"), "no device to approve");
+        folder.saveCredentials(SERVER, new DeviceCredentials("+390612345678", "dev-1", "t1"));
+        folder.recordApproved("dev-laptop");
+
+        folder.saveCredentials(SERVER, new DeviceCredentials("+390612345678", "dev-2", "t2"));
+
+        assertTrue(folder.approvedDevices().isEmpty(), "a new enrolment starts with no approvals");
+        folder.clearCredentials();
+        assertTrue(folder.approvedDevices().isEmpty());
+    }
+
+    @Test
+    void approvalsAreOwnerOnlyWhereThereArePosixPermissions() throws Exception {
+        assumeTrue(temp.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        folder.saveCredentials(SERVER, new DeviceCredentials("+390612345678", "dev-1", "t1"));
+
+        folder.recordApproved("dev-laptop");
+
+        assertEquals("rw-------", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(folder.dir().resolve("approved.json"))));
+    }
+
+    @Test
+    void anUnreadableApprovalsFileIsAnError() throws Exception {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        folder.saveCredentials(SERVER, new DeviceCredentials("+390612345678", "dev-1", "t1"));
+        Files.writeString(folder.dir().resolve("approved.json"), "{\"approver\":\"dev-1\",\"approved\":{}}");
+
+        assertThrows(IllegalStateException.class, folder::approvedDevices);
+    }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.client.DeviceCredentials;
 import dev.switchboard.client.DeviceFolder;
+import dev.switchboard.client.DeviceKeys;
 import dev.switchboard.client.LinkRequest;
 import dev.switchboard.client.SwitchboardClient;
 import dev.switchboard.client.cli.Cli;
@@ -180,6 +181,54 @@ class SecurityCodeCliTest {
         assertTrue(fromCompanion.err().startsWith("error: "), fromCompanion.err());
     }
 
+    @Test
+    void approveRecordsTheCompanionThatPublishListThenSigns(@TempDir Path phone, @TempDir Path laptop) throws Exception {
+        enroll(phone, "+390659590016");
+
+        String laptopId = linkFolder(laptop, phone);
+
+        assertEquals(Set.of(laptopId), new DeviceFolder(phone).approvedDevices().deviceIds());
+        Result published = cli(phone, "--json", "publish-list");
+        assertEquals(0, published.exit(), published.err());
+        assertEquals(1L, new JsonObject(published.out().strip()).getLong("version"));
+    }
+
+    @Test
+    void publishListRefusesADeviceThePrimaryNeverApproved(@TempDir Path phone, @TempDir Path laptop) throws Exception {
+        DeviceCredentials a = enroll(phone, "+390659590017");
+        String laptopId = linkFolder(laptop, phone);
+        assertEquals(0, cli(phone, "publish-list").exit());
+        String strangerId = linkUnrecorded(phone);
+
+        Result refused = cli(phone, "publish-list");
+
+        assertEquals(1, refused.exit());
+        assertEquals("", refused.out());
+        assertTrue(refused.err().startsWith("error: key_verification_failed: "), refused.err());
+        assertTrue(refused.err().contains(strangerId), refused.err());
+        assertFalse(refused.err().contains(laptopId), refused.err());
+        assertEquals(1L, gw.get("/v1/keys/" + java.net.URLEncoder.encode(a.number(), java.nio.charset.StandardCharsets.UTF_8),
+                a.token()).json().getJsonObject("deviceList").getLong("version"), "nothing was published");
+
+        Result unlinked = cli(phone, "unlink", strangerId);
+        assertEquals(0, unlinked.exit(), unlinked.err());
+        Result published = cli(phone, "--json", "publish-list");
+        assertEquals(0, published.exit(), published.err());
+        assertEquals(2L, new JsonObject(published.out().strip()).getLong("version"));
+    }
+
+    @Test
+    void unlinkForgetsTheApproval(@TempDir Path phone, @TempDir Path laptop) throws Exception {
+        enroll(phone, "+390659590018");
+        String laptopId = linkFolder(laptop, phone);
+
+        Result unlinked = cli(phone, "unlink", laptopId);
+
+        assertEquals(0, unlinked.exit(), unlinked.err());
+        assertTrue(new DeviceFolder(phone).approvedDevices().isEmpty());
+        assertEquals(0, cli(phone, "publish-list").exit(), "an unlinked companion needs no check");
+    }
+
     // -----------------------------------------------------------------------------------------
 
     record Result(int exit, String out, String err) {}
@@ -206,16 +255,35 @@ class SecurityCodeCliTest {
     }
 
     /**
-     * Links the folder as a companion of the primary in {@code primaryDir}, as {@code link} and
-     * {@code approve} do (without the terminal in between).
+     * Links the folder as a companion of the primary in {@code primaryDir}, as {@code link} does on
+     * the new device (without the terminal in between) and {@code approve} on the primary, which
+     * records the approval.
+     *
+     * @return the new companion's device id
      */
-    private static void linkFolder(Path dir, Path primaryDir) throws Exception {
+    private static String linkFolder(Path dir, Path primaryDir) throws Exception {
         DeviceFolder folder = new DeviceFolder(dir);
-        DeviceFolder primary = new DeviceFolder(primaryDir);
         SwitchboardClient fresh = gw.anonymous();
         LinkRequest request = fresh.createLinkRequest("laptop", folder.keys());
-        gw.anonymous().withCredentials(primary.credentials().orElseThrow()).approveLink(request.qr(), primary.keys());
+        Result approved = cli(primaryDir, "approve", request.qr());
+        assertEquals(0, approved.exit(), approved.err());
         folder.saveCredentials(gw.uri(), fresh.awaitApproval(request, Duration.ofSeconds(10)));
-        assertFalse(folder.credentials().isEmpty());
+        String deviceId = folder.credentials().orElseThrow().deviceId();
+        assertEquals("approved: linked device " + deviceId, approved.out().strip());
+        return deviceId;
+    }
+
+    /**
+     * Links a device to the primary in {@code primaryDir} with a client that approves with the
+     * account key but records nothing: to the primary's folder, a device it never approved.
+     *
+     * @return its device id
+     */
+    private static String linkUnrecorded(Path primaryDir) {
+        DeviceFolder primary = new DeviceFolder(primaryDir);
+        SwitchboardClient fresh = gw.anonymous();
+        LinkRequest request = fresh.createLinkRequest("stranger", DeviceKeys.generate());
+        gw.anonymous().withCredentials(primary.credentials().orElseThrow()).approveLink(request.qr(), primary.keys());
+        return fresh.awaitApproval(request, Duration.ofSeconds(10)).deviceId();
     }
 }

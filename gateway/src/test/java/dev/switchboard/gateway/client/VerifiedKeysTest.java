@@ -3,13 +3,17 @@ package dev.switchboard.gateway.client;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.client.ApprovedDevices;
 import dev.switchboard.client.DeviceCredentials;
 import dev.switchboard.client.DeviceKeys;
 import dev.switchboard.client.KeyVerificationException;
+import dev.switchboard.client.LinkRequest;
 import dev.switchboard.client.SwitchboardApiException;
+import dev.switchboard.client.SwitchboardClient;
 import dev.switchboard.client.TrustStore;
 import dev.switchboard.client.VerifiedDevice;
 import dev.switchboard.client.VerifiedKeys;
@@ -24,8 +28,11 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The client's side of device keys and signed device lists against the real gateway: the signatures
  * it sends on enrolment, linking and rotation, the list a primary publishes, and what
  * {@code verifiedKeys} makes of another number's keys (rollbacks refused, a new account key reported).
+ * Companions are linked with {@link #link}, which records each approval the way an app would; the
+ * primary signs only those ({@code gw.link} records nothing: a device the primary does not know).
  */
 class VerifiedKeysTest {
 
@@ -43,8 +52,31 @@ class VerifiedKeysTest {
     @TempDir
     Path temp;
 
+    /** The companions each primary (by device id) approved itself. */
+    private final Map<String, ApprovedDevices> approvals = new HashMap<>();
+
     private TrustStore trust(String name) {
         return new TrustStore(temp.resolve(name).resolve("trust.json"));
+    }
+
+    /** Links a companion as {@code gw.link} does, recording the primary's approval of it. */
+    private Device link(Device primary, String name) {
+        DeviceKeys keys = DeviceKeys.generate();
+        SwitchboardClient fresh = gw.anonymous();
+        LinkRequest request = fresh.createLinkRequest(name, keys);
+        String deviceId = primary.client().approveLink(request.qr(), primary.keys());
+        approvals.put(primary.id(), approved(primary).with(deviceId));
+        DeviceCredentials creds = fresh.awaitApproval(request, Duration.ofSeconds(10));
+        assertEquals(deviceId, creds.deviceId());
+        return new Device(keys, creds, fresh.withCredentials(creds));
+    }
+
+    private ApprovedDevices approved(Device primary) {
+        return approvals.getOrDefault(primary.id(), ApprovedDevices.none());
+    }
+
+    private long publish(Device primary) {
+        return primary.client().publishDeviceList(primary.keys(), approved(primary));
     }
 
     // --- what enrolment and linking register -------------------------------------------------
@@ -78,10 +110,10 @@ class VerifiedKeysTest {
     @Test
     void aPublishedListIsVerifiedFromAnotherNumber() throws Exception {
         Device alice = gw.primary("+390658580002");
-        Device aliceLaptop = gw.link(alice, "laptop");
+        Device aliceLaptop = link(alice, "laptop");
         Device bob = gw.primary("+390658580003");
 
-        assertEquals(1, alice.client().publishDeviceList(alice.keys()));
+        assertEquals(1, publish(alice));
 
         VerifiedKeys keys = bob.client().verifiedKeys(alice.number(), trust("bob"));
         assertEquals(alice.number(), keys.number());
@@ -99,7 +131,7 @@ class VerifiedKeysTest {
         assertTrue(laptop.encryptionKeySigned());
         assertEquals("primary", keys.device(alice.id()).orElseThrow().kind());
 
-        assertEquals(2, alice.client().publishDeviceList(alice.keys()), "the next one is one higher");
+        assertEquals(2, publish(alice), "the next one is one higher");
         assertEquals(2, bob.client().verifiedKeys(alice.number(), trust("bob")).listVersion());
         assertEquals(2, trust("bob").peer(alice.number()).orElseThrow().highestVersion(), "remembered");
     }
@@ -120,7 +152,7 @@ class VerifiedKeysTest {
     @Test
     void aPrimaryVerifiesItsOwnNumber() throws Exception {
         Device alice = gw.primary("+390658580006");
-        alice.client().publishDeviceList(alice.keys());
+        publish(alice);
 
         VerifiedKeys own = alice.client().verifiedKeys(alice.number(), trust("alice"));
 
@@ -132,7 +164,7 @@ class VerifiedKeysTest {
     void aListOlderThanOneSeenBeforeIsRefusedAsARollback() throws Exception {
         Device alice = gw.primary("+390658580007");
         Device bob = gw.primary("+390658580008");
-        assertEquals(1, alice.client().publishDeviceList(alice.keys()));
+        assertEquals(1, publish(alice));
         // Bob's store says he saw version 2 under this very account key; the gateway answers version 1.
         TrustStore remembered = trust("bob");
         remembered.put(alice.number(), 2, alice.keys().rawIdentityKey());
@@ -151,12 +183,90 @@ class VerifiedKeysTest {
     @Test
     void onlyThePrimaryPublishesTheList() throws Exception {
         Device alice = gw.primary("+390658580009");
+        Device laptop = link(alice, "laptop");
+
+        KeyVerificationException e = assertThrows(KeyVerificationException.class,
+                () -> laptop.client().publishDeviceList(laptop.keys(), ApprovedDevices.none().with(alice.id())),
+                "a companion refuses to sign before the gateway would refuse its list (403, see DeviceListsTest)");
+
+        assertEquals(KeyVerificationException.Reason.MISMATCH, e.reason());
+        assertTrue(e.getMessage().contains(laptop.id()), e.getMessage());
+    }
+
+    // --- only devices the primary approved are signed ------------------------------------------
+
+    @Test
+    void aDeviceThePrimaryNeverApprovedIsNotSigned() throws Exception {
+        Device alice = gw.primary("+390658580020");
+        Device laptop = link(alice, "laptop");
+        Device bob = gw.primary("+390658580021");
+        assertEquals(1, publish(alice));
+        // Approved with the account key by a client that recorded nothing: to this primary's
+        // approvals it is as unknown as a device the gateway added on its own.
+        Device intruder = gw.link(alice, "intruder");
+
+        KeyVerificationException e = assertThrows(KeyVerificationException.class, () -> publish(alice));
+
+        assertEquals(KeyVerificationException.Reason.UNAPPROVED, e.reason());
+        assertEquals(alice.number(), e.number());
+        assertTrue(e.getMessage().contains(intruder.id()), e.getMessage());
+        assertFalse(e.getMessage().contains(laptop.id()), "the approved laptop is not the problem: " + e.getMessage());
+        VerifiedKeys stored = bob.client().verifiedKeys(alice.number(), trust("bob"));
+        assertEquals(1, stored.listVersion(), "nothing was signed or published");
+        assertTrue(stored.stale());
+        assertFalse(stored.device(intruder.id()).orElseThrow().listed());
+
+        alice.client().unlink(intruder.id());
+
+        assertEquals(2, publish(alice), "once it is gone, the approved devices are signed");
+        VerifiedKeys fresh = bob.client().verifiedKeys(alice.number(), trust("bob"));
+        assertTrue(fresh.allDevicesListed());
+        assertEquals(List.of(alice.id(), laptop.id()).stream().sorted().toList(),
+                fresh.devices().stream().map(VerifiedDevice::deviceId).toList());
+    }
+
+    @Test
+    void aPrimaryWithNoApprovalsRefusesEveryCompanion() throws Exception {
+        Device alice = gw.primary("+390658580022");
         Device laptop = gw.link(alice, "laptop");
 
-        SwitchboardApiException e = assertThrows(SwitchboardApiException.class,
-                () -> laptop.client().publishDeviceList(laptop.keys()));
+        KeyVerificationException e = assertThrows(KeyVerificationException.class,
+                () -> alice.client().publishDeviceList(alice.keys(), ApprovedDevices.none()));
 
-        assertEquals(403, e.status());
+        assertEquals(KeyVerificationException.Reason.UNAPPROVED, e.reason());
+        assertTrue(e.getMessage().contains(laptop.id()), e.getMessage());
+        assertNull(gw.get("/v1/keys/" + encoded(alice.number()), alice.token()).json().getValue("deviceList"),
+                "no list was published");
+    }
+
+    @Test
+    void anApprovedCompanionShownWithAnotherIdentityKeyIsNotSigned() throws Exception {
+        Device alice = gw.primary("+390658580023");
+        Device laptop = link(alice, "laptop");
+        // Recorded with the identity key it showed when approved; the gateway now shows another one.
+        ApprovedDevices approvedWithKey = ApprovedDevices.none().with(laptop.id(), DeviceKeys.generate().rawIdentityKey());
+
+        KeyVerificationException e = assertThrows(KeyVerificationException.class,
+                () -> alice.client().publishDeviceList(alice.keys(), approvedWithKey));
+
+        assertEquals(KeyVerificationException.Reason.MISMATCH, e.reason());
+        assertTrue(e.getMessage().contains(laptop.id()), e.getMessage());
+        assertEquals(1, alice.client().publishDeviceList(alice.keys(),
+                ApprovedDevices.none().with(laptop.id(), laptop.keys().rawIdentityKey())), "the key it was approved with");
+    }
+
+    @Test
+    void anApprovedCompanionThatWasUnlinkedIsLeftOut() throws Exception {
+        Device alice = gw.primary("+390658580024");
+        Device laptop = link(alice, "laptop");
+        Device bob = gw.primary("+390658580025");
+        alice.client().unlink(laptop.id());
+
+        assertEquals(1, publish(alice));
+
+        VerifiedKeys keys = bob.client().verifiedKeys(alice.number(), trust("bob"));
+        assertTrue(keys.allDevicesListed());
+        assertEquals(List.of(alice.id()), keys.devices().stream().map(VerifiedDevice::deviceId).toList());
     }
 
     // --- rotation and linking make the list stale ---------------------------------------------
@@ -164,9 +274,9 @@ class VerifiedKeysTest {
     @Test
     void aRotatedKeyIsShownAndTheListIsStaleUntilThePrimaryPublishesAgain() throws Exception {
         Device alice = gw.primary("+390658580010");
-        Device laptop = gw.link(alice, "laptop");
+        Device laptop = link(alice, "laptop");
         Device bob = gw.primary("+390658580011");
-        alice.client().publishDeviceList(alice.keys());
+        publish(alice);
         TrustStore bobTrust = trust("bob");
         assertFalse(bob.client().verifiedKeys(alice.number(), bobTrust).stale());
 
@@ -184,7 +294,7 @@ class VerifiedKeysTest {
         assertFalse(shown.listed(), "the signed list still has the old key");
         assertTrue(stale.device(alice.id()).orElseThrow().listed());
 
-        assertEquals(2, alice.client().publishDeviceList(alice.keys()));
+        assertEquals(2, publish(alice));
 
         VerifiedKeys fresh = bob.client().verifiedKeys(alice.number(), bobTrust);
         assertFalse(fresh.stale());
@@ -197,16 +307,16 @@ class VerifiedKeysTest {
     void thePrimaryRotatesItsOwnKeyAndSignsTheListWithItsNewKeys() throws Exception {
         Device alice = gw.primary("+390658580012");
         Device bob = gw.primary("+390658580013");
-        alice.client().publishDeviceList(alice.keys());
+        publish(alice);
         DeviceKeys rotated = alice.keys().withNewEncryptionKey();
 
         alice.client().rotateEncryptionKey(rotated, "k2");
 
         KeyVerificationException stale = assertThrows(KeyVerificationException.class,
-                () -> alice.client().publishDeviceList(alice.keys()),
+                () -> publish(alice),
                 "the old encryption key is not what the gateway lists for this device any more");
         assertEquals(KeyVerificationException.Reason.MISMATCH, stale.reason());
-        assertEquals(2, alice.client().publishDeviceList(rotated));
+        assertEquals(2, alice.client().publishDeviceList(rotated, approved(alice)));
         VerifiedKeys keys = bob.client().verifiedKeys(alice.number(), trust("bob"));
         assertTrue(keys.allDevicesListed());
         assertEquals("k2", keys.device(alice.id()).orElseThrow().encryptionKeyId());
@@ -228,14 +338,14 @@ class VerifiedKeysTest {
     void aNewlyLinkedDeviceIsNotListedUntilThePrimaryPublishesAgain() throws Exception {
         Device alice = gw.primary("+390658580015");
         Device bob = gw.primary("+390658580016");
-        alice.client().publishDeviceList(alice.keys());
+        publish(alice);
 
-        Device tablet = gw.link(alice, "tablet");
+        Device tablet = link(alice, "tablet");
 
         VerifiedKeys stale = bob.client().verifiedKeys(alice.number(), trust("bob"));
         assertTrue(stale.stale());
         assertFalse(stale.device(tablet.id()).orElseThrow().listed());
-        assertEquals(2, alice.client().publishDeviceList(alice.keys()));
+        assertEquals(2, publish(alice));
         VerifiedKeys fresh = bob.client().verifiedKeys(alice.number(), trust("bob"));
         assertTrue(fresh.device(tablet.id()).orElseThrow().listed());
         assertTrue(fresh.allDevicesListed());
@@ -248,7 +358,7 @@ class VerifiedKeysTest {
         String number = "+390658580017";
         Device oldPhone = gw.primary(number);
         Device bob = gw.primary("+390658580018");
-        assertEquals(1, oldPhone.client().publishDeviceList(oldPhone.keys()));
+        assertEquals(1, publish(oldPhone));
         TrustStore bobTrust = trust("bob");
         assertFalse(bob.client().verifiedKeys(number, bobTrust).accountKeyChanged());
 
@@ -257,15 +367,15 @@ class VerifiedKeysTest {
         VerifiedKeys changed = bob.client().verifiedKeys(number, bobTrust);
         assertTrue(changed.accountKeyChanged());
         assertArrayEquals(newPhone.keys().rawIdentityKey(), changed.accountKey());
-        assertEquals(0, changed.listVersion(), "the old primary's list does not verify with the new account key");
+        assertEquals(0, changed.listVersion(), "the old primary's list is gone with it");
         assertEquals(List.of(newPhone.id()), changed.devices().stream().map(VerifiedDevice::deviceId).toList());
         assertArrayEquals(newPhone.keys().rawIdentityKey(), bobTrust.peer(number).orElseThrow().rawAccountKey().orElseThrow());
 
         assertFalse(bob.client().verifiedKeys(number, bobTrust).accountKeyChanged(), "reported once");
-        long version = newPhone.client().publishDeviceList(newPhone.keys());
-        assertEquals(2, version, "the versions go on from the stored list");
+        long version = publish(newPhone);
+        assertEquals(1, version, "a new account key starts a fresh list history");
         VerifiedKeys republished = bob.client().verifiedKeys(number, bobTrust);
-        assertEquals(2, republished.listVersion());
+        assertEquals(1, republished.listVersion());
         assertFalse(republished.accountKeyChanged());
         assertTrue(republished.allDevicesListed());
     }
