@@ -39,23 +39,41 @@ import java.util.List;
  *   deviceList               "sb.devlist.v1" || str(number) || u64(version) || u64(issuedAt)
  *                            || for each device: str(deviceId) || bytes(IKsig_pub) || bytes(IKenc_pub) || str(kind)
  *                            signed by the account key; at least one device
- *   messageStatement         "sb.msgsig.v1"  || bytes(header) || bytes(SHA-256(ciphertext))
+ *   messageStatement         "sb.msgsig.v2"  || bytes(header) || bytes(SHA-256(ciphertext))
+ *                            || bytes(keyCommitment)
  *                            || for each target device: str(deviceId)
- *                            signed by the sender device's IKsig; at least one target
+ *                            signed by the sender device's IKsig; at least one target;
+ *                            bytes(SHA-256(ciphertext)) and bytes(keyCommitment) are each
+ *                            u32(32) || 32 bytes
  *   messageInfo              "sb.msg.v1"     || str(senderDeviceId) || str(targetDeviceId)
  *                            the HPKE info when wrapping a content key to one target device
  * </pre>
+ *
+ * <p>Key derivation (not a statement, nothing is signed under this label on its own):
+ * <pre>
+ *   keyCommitment            HKDF-SHA256(salt = empty, IKM = CK, info = "sb.ck.commit.v1", L = 32)
+ *                            where CK is the message's 32-byte content key; {@link #keyCommitment}
+ * </pre>
  * The design note writes the message signature as {@code header || SHA-256(ciphertext) || ids}; the
- * {@code "sb.msgsig.v1"} tag is added here so that no message statement can ever be mistaken for
- * one of the other statements the same identity key signs.
+ * {@code "sb.msgsig.v2"} tag is added here so that no message statement can ever be mistaken for
+ * one of the other statements the same identity key signs, and the key commitment is added because
+ * AES-GCM does not commit to its key: without it a sender could sign one ciphertext and wrap
+ * different content keys to different targets, each of which decrypts it to a different plaintext
+ * ("invisible salamanders"). A target recomputes the commitment from the content key it unwrapped
+ * and refuses the message unless it equals the signed one. Layout v1 (the same fields without
+ * {@code bytes(keyCommitment)}, tag {@code "sb.msgsig.v1"}) is no longer produced or accepted.
  */
 public final class Canonical {
 
     public static final String ENCRYPTION_KEY_TAG = "sb.enc.v1";
     public static final String DEVICE_SIGNATURE_TAG = "sb.devsig.v1";
     public static final String DEVICE_LIST_TAG = "sb.devlist.v1";
-    public static final String MESSAGE_SIGNATURE_TAG = "sb.msgsig.v1";
+    public static final String MESSAGE_SIGNATURE_TAG = "sb.msgsig.v2";
     public static final String MESSAGE_INFO_TAG = "sb.msg.v1";
+    /** The HKDF info of {@link #keyCommitment}. */
+    public static final String KEY_COMMITMENT_INFO = "sb.ck.commit.v1";
+    /** The length of {@link #keyCommitment} in bytes. */
+    public static final int KEY_COMMITMENT_LENGTH = 32;
 
     private static final int SHA256_LENGTH = 32;
     private static final Comparator<byte[]> UNSIGNED = Arrays::compareUnsigned;
@@ -113,12 +131,15 @@ public final class Canonical {
     }
 
     /**
-     * {@code "sb.msgsig.v1" || bytes(header) || bytes(SHA-256(ciphertext)) || target ids}: what the
-     * sending device signs, the target ids sorted whatever the order of {@code targetDeviceIds}.
+     * {@code "sb.msgsig.v2" || bytes(header) || bytes(SHA-256(ciphertext)) || bytes(keyCommitment)
+     * || target ids}: what the sending device signs, the target ids sorted whatever the order of
+     * {@code targetDeviceIds}. {@code keyCommitment} is {@link #keyCommitment} of the content key.
      */
-    public static byte[] messageStatement(byte[] header, byte[] ciphertextSha256, List<String> targetDeviceIds) {
+    public static byte[] messageStatement(byte[] header, byte[] ciphertextSha256, byte[] keyCommitment,
+            List<String> targetDeviceIds) {
         Bytes.requireNonNull(header, "message header");
         Bytes.requireLength(ciphertextSha256, SHA256_LENGTH, "ciphertext SHA-256");
+        Bytes.requireLength(keyCommitment, KEY_COMMITMENT_LENGTH, "content key commitment");
         if (targetDeviceIds == null || targetDeviceIds.isEmpty()) {
             throw new CryptoException("message statement has no target devices");
         }
@@ -128,11 +149,21 @@ public final class Canonical {
             sorted.add(new Entry<>(Bytes.utf8(id, "target device id"), id));
         }
         sortUnique(sorted, "message target devices");
-        Writer out = new Writer(MESSAGE_SIGNATURE_TAG).bytes(header).bytes(ciphertextSha256);
+        Writer out = new Writer(MESSAGE_SIGNATURE_TAG).bytes(header).bytes(ciphertextSha256).bytes(keyCommitment);
         for (Entry<String> entry : sorted) {
             out.bytes(entry.key());
         }
         return out.toByteArray();
+    }
+
+    /**
+     * {@code HKDF-SHA256(salt = empty, IKM = contentKey, info = "sb.ck.commit.v1", L = 32)}: the
+     * commitment to a message's content key that goes into {@link #messageStatement}. It reveals
+     * nothing usable about the key (HKDF is a PRF, and this label is used for nothing else).
+     */
+    public static byte[] keyCommitment(byte[] contentKey) {
+        Bytes.requireLength(contentKey, ContentCipher.KEY_LENGTH, "content key");
+        return Hkdf.derive(new byte[0], contentKey, KEY_COMMITMENT_INFO.getBytes(US_ASCII), KEY_COMMITMENT_LENGTH);
     }
 
     /** {@code "sb.msg.v1" || str(senderDeviceId) || str(targetDeviceId)}: HPKE info for one wrapped key. */

@@ -1,18 +1,24 @@
 package dev.switchboard.crypto;
 
+import java.security.MessageDigest;
 import java.util.Arrays;
 
 /**
  * Opens a message on one target device, checking in this order:
  * <ol>
- *   <li>the sender's signature over {@code header || SHA-256(ciphertext) || target ids}
- *       ({@link Canonical#messageStatement}) with the sender device's identity key, before anything
- *       else is read ("sender signature does not verify");</li>
+ *   <li>the sender's signature over {@code header || SHA-256(ciphertext) || keyCommitment ||
+ *       target ids} ({@link Canonical#messageStatement}) with the sender device's identity key,
+ *       before anything else is read ("sender signature does not verify");</li>
  *   <li>the header decodes ({@link MessageHeader#decode});</li>
  *   <li>this device is among the signed target ids;</li>
  *   <li>this device's wrapped key opens with its encryption private key, HPKE info
  *       {@code Canonical.messageInfo(header.fromDeviceId, myDeviceId)} and aad = header bytes
  *       ("this device's wrapped key does not open");</li>
+ *   <li>{@link Canonical#keyCommitment} of the unwrapped content key equals the signed commitment,
+ *       compared in constant time, before the payload is touched ("the content key does not match
+ *       the signed commitment"): AES-GCM does not commit to its key, so without this a sender could
+ *       wrap different keys to different targets that decrypt the one signed ciphertext to different
+ *       plaintexts;</li>
  *   <li>the payload decrypts under the content key with aad = header bytes.</li>
  * </ol>
  * Every failure is a {@link CryptoException}. Which identity key is the sender's is the caller's
@@ -37,7 +43,8 @@ public final class MessageOpener {
 
         byte[] headerBytes = received.header();
         byte[] ciphertext = received.ciphertext();
-        byte[] statement = Canonical.messageStatement(headerBytes, Wire.sha256(ciphertext),
+        byte[] signedCommitment = received.keyCommitment();
+        byte[] statement = Canonical.messageStatement(headerBytes, Wire.sha256(ciphertext), signedCommitment,
                 received.targetDeviceIds());
         if (!Ed25519.verify(senderIdentityPublic, statement, received.signature())) {
             throw new CryptoException("sender signature does not verify");
@@ -51,9 +58,16 @@ public final class MessageOpener {
         byte[] contentKey = unwrap(received.wrappedKey(), header.fromDeviceId(), myDeviceId, myEncryptionPrivate,
                 headerBytes);
         try {
-            return new Opened(header, ContentCipher.decrypt(contentKey, ciphertext, headerBytes));
-        } catch (CryptoException e) {
-            throw new CryptoException("message payload does not decrypt under the unwrapped content key", e);
+            if (!MessageDigest.isEqual(Canonical.keyCommitment(contentKey), signedCommitment)) {
+                throw new CryptoException("the content key does not match the signed commitment");
+            }
+            byte[] plaintext;
+            try {
+                plaintext = ContentCipher.decrypt(contentKey, ciphertext, headerBytes);
+            } catch (CryptoException e) {
+                throw new CryptoException("message payload does not decrypt under the unwrapped content key", e);
+            }
+            return new Opened(header, plaintext);
         } finally {
             Arrays.fill(contentKey, (byte) 0);
         }

@@ -15,8 +15,10 @@ import java.util.Set;
  *   <li>for each target, {@code wrapped = enc || ct} of an HPKE base-mode seal (DHKEM(X25519,
  *       HKDF-SHA256), HKDF-SHA256, AES-128-GCM) of {@code CK} to its encryption key, with
  *       {@code info = Canonical.messageInfo(fromDeviceId, targetDeviceId)} and {@code aad = header bytes};</li>
+ *   <li>{@code keyCommitment = Canonical.keyCommitment(CK)} (HKDF-SHA256 of {@code CK} with info
+ *       {@code "sb.ck.commit.v1"}), because AES-GCM alone does not commit to its key;</li>
  *   <li>{@code signature = Ed25519(senderIdentityPrivate, Canonical.messageStatement(header bytes,
- *       SHA-256(ciphertext), target device ids))}.</li>
+ *       SHA-256(ciphertext), keyCommitment, target device ids))}.</li>
  * </ol>
  * Choosing the targets (the recipient number's listed devices and the sender's other devices) is the
  * caller's job. Stateless and thread-safe.
@@ -49,9 +51,11 @@ public final class MessageSealer {
                 keys.add(new WrappedKey(target.number(), target.deviceId(), target.encryptionKeyId(),
                         Bytes.concat(sealed.enc(), sealed.ciphertext())));
             }
-            byte[] statement = Canonical.messageStatement(headerBytes, Wire.sha256(ciphertext), targetIds);
+            byte[] keyCommitment = Canonical.keyCommitment(contentKey);
+            byte[] statement = Canonical.messageStatement(headerBytes, Wire.sha256(ciphertext), keyCommitment,
+                    targetIds);
             byte[] signature = Ed25519.sign(senderIdentityPrivate, statement);
-            return new SealedMessage(headerBytes, ciphertext, signature, keys);
+            return new SealedMessage(headerBytes, ciphertext, keyCommitment, signature, keys);
         } finally {
             Arrays.fill(contentKey, (byte) 0);
         }

@@ -5,17 +5,20 @@ import java.util.List;
 
 /**
  * One device's view of a message, as its sync delivers it: the encoded header, the payload
- * ciphertext, the sender's signature, this device's own wrapped key ({@value WrappedKey#LENGTH}
- * bytes: HPKE {@code enc} || HPKE ciphertext) and the ids of every target device (needed to check
- * the signature). Arrays are copied in and out; nothing here is trusted until
- * {@link MessageOpener#open} has checked it.
+ * ciphertext, the signed commitment to the content key ({@value Canonical#KEY_COMMITMENT_LENGTH}
+ * bytes, {@link Canonical#keyCommitment}), the sender's signature, this device's own wrapped key
+ * ({@value WrappedKey#LENGTH} bytes: HPKE {@code enc} || HPKE ciphertext) and the ids of every
+ * target device (needed to check the signature). Arrays are copied in and out; nothing here is
+ * trusted until {@link MessageOpener#open} has checked it.
  */
-public record Received(byte[] header, byte[] ciphertext, byte[] signature, byte[] wrappedKey,
+public record Received(byte[] header, byte[] ciphertext, byte[] keyCommitment, byte[] signature, byte[] wrappedKey,
         List<String> targetDeviceIds) {
 
     public Received {
         header = Bytes.requireNonNull(header, "message header").clone();
         ciphertext = Bytes.requireNonNull(ciphertext, "message ciphertext").clone();
+        keyCommitment = Bytes.requireLength(keyCommitment, Canonical.KEY_COMMITMENT_LENGTH,
+                "content key commitment").clone();
         signature = Bytes.requireNonNull(signature, "message signature").clone();
         wrappedKey = Bytes.requireNonNull(wrappedKey, "wrapped key").clone();
         if (targetDeviceIds == null || targetDeviceIds.isEmpty()) {
@@ -40,6 +43,11 @@ public record Received(byte[] header, byte[] ciphertext, byte[] signature, byte[
     }
 
     @Override
+    public byte[] keyCommitment() {
+        return keyCommitment.clone();
+    }
+
+    @Override
     public byte[] signature() {
         return signature.clone();
     }
@@ -54,6 +62,7 @@ public record Received(byte[] header, byte[] ciphertext, byte[] signature, byte[
         return other instanceof Received that
                 && Arrays.equals(header, that.header)
                 && Arrays.equals(ciphertext, that.ciphertext)
+                && Arrays.equals(keyCommitment, that.keyCommitment)
                 && Arrays.equals(signature, that.signature)
                 && Arrays.equals(wrappedKey, that.wrappedKey)
                 && targetDeviceIds.equals(that.targetDeviceIds);

@@ -8,15 +8,20 @@ import java.util.Set;
 
 /**
  * What a sender uploads: the encoded {@link MessageHeader}, the payload ciphertext (once, for every
- * device), the sender device's signature over {@code header}, {@code SHA-256(ciphertext)} and the
- * sorted target device ids ({@link Canonical#messageStatement}), and one {@link WrappedKey} per target
- * device (at least one, no device twice). Arrays are copied in and out.
+ * device), the {@value Canonical#KEY_COMMITMENT_LENGTH}-byte commitment to the content key
+ * ({@link Canonical#keyCommitment}, the same for every device), the sender device's signature over
+ * {@code header}, {@code SHA-256(ciphertext)}, the key commitment and the sorted target device ids
+ * ({@link Canonical#messageStatement}), and one {@link WrappedKey} per target device (at least one,
+ * no device twice). Arrays are copied in and out.
  */
-public record SealedMessage(byte[] header, byte[] ciphertext, byte[] signature, List<WrappedKey> keys) {
+public record SealedMessage(byte[] header, byte[] ciphertext, byte[] keyCommitment, byte[] signature,
+        List<WrappedKey> keys) {
 
     public SealedMessage {
         header = Bytes.requireNonNull(header, "message header").clone();
         ciphertext = Bytes.requireNonNull(ciphertext, "message ciphertext").clone();
+        keyCommitment = Bytes.requireLength(keyCommitment, Canonical.KEY_COMMITMENT_LENGTH,
+                "content key commitment").clone();
         signature = Bytes.requireNonNull(signature, "message signature").clone();
         if (keys == null || keys.isEmpty()) {
             throw new CryptoException("sealed message has no wrapped keys");
@@ -44,6 +49,11 @@ public record SealedMessage(byte[] header, byte[] ciphertext, byte[] signature, 
     }
 
     @Override
+    public byte[] keyCommitment() {
+        return keyCommitment.clone();
+    }
+
+    @Override
     public byte[] signature() {
         return signature.clone();
     }
@@ -64,7 +74,7 @@ public record SealedMessage(byte[] header, byte[] ciphertext, byte[] signature, 
     public Received receivedBy(String deviceId) {
         for (WrappedKey key : keys) {
             if (key.deviceId().equals(deviceId)) {
-                return new Received(header, ciphertext, signature, key.wrapped(), targetDeviceIds());
+                return new Received(header, ciphertext, keyCommitment, signature, key.wrapped(), targetDeviceIds());
             }
         }
         throw new CryptoException("device " + deviceId + " is not a target of this message");
@@ -75,6 +85,7 @@ public record SealedMessage(byte[] header, byte[] ciphertext, byte[] signature, 
         return other instanceof SealedMessage that
                 && Arrays.equals(header, that.header)
                 && Arrays.equals(ciphertext, that.ciphertext)
+                && Arrays.equals(keyCommitment, that.keyCommitment)
                 && Arrays.equals(signature, that.signature)
                 && keys.equals(that.keys);
     }

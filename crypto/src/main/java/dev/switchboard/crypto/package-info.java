@@ -21,7 +21,8 @@
  *       out of band;</li>
  *   <li>the message envelope built on them: {@link dev.switchboard.crypto.MessageHeader},
  *       {@link dev.switchboard.crypto.MessageSealer} (one content key, one payload ciphertext, a
- *       {@link dev.switchboard.crypto.WrappedKey} per target device, the sender's signature) and
+ *       {@link dev.switchboard.crypto.WrappedKey} per target device, the sender's signature, which
+ *       also covers a commitment to the content key because AES-GCM does not commit to its key) and
  *       {@link dev.switchboard.crypto.MessageOpener}, plus
  *       {@link dev.switchboard.crypto.AttachmentCipher} and the encrypted
  *       {@link dev.switchboard.crypto.HistoryBundle} for a new companion.</li>

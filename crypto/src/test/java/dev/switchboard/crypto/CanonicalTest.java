@@ -111,18 +111,61 @@ class CanonicalTest {
         assertEquals(true, privateUseAt > 0 && emojiAt > privateUseAt, hex);
     }
 
+    /*
+     * Golden values for the v2 message statement and the key commitment, computed outside Java by
+     * this Python 3 script (stdlib only; its HKDF reproduces RFC 5869 A.3, and with the commitment
+     * field and "v2" removed it reproduces the former v1 golden value byte for byte):
+     *
+     *   import hashlib, hmac, struct
+     *   def hkdf(salt, ikm, info, length):
+     *       prk = hmac.new(salt or bytes(32), ikm, hashlib.sha256).digest()
+     *       out, t, i = b"", b"", 1
+     *       while len(out) < length:
+     *           t = hmac.new(prk, t + info + bytes([i]), hashlib.sha256).digest(); out += t; i += 1
+     *       return out[:length]
+     *   def b(x): return struct.pack(">I", len(x)) + x
+     *   commit = hkdf(b"", bytes([0x11]) * 32, b"sb.ck.commit.v1", 32)
+     *   digest = hashlib.sha256(b"ciphertext").digest()
+     *   ids = sorted(["phone-1", "laptop-2", "tablet-3"], key=lambda s: s.encode())
+     *   print(commit.hex())
+     *   print((b"sb.msgsig.v2" + b(b"header") + b(digest) + b(commit)
+     *          + b"".join(b(i.encode()) for i in ids)).hex())
+     *
+     * Field by field: tag "sb.msgsig.v2" (73622e6d73677369672e7632, no length), bytes("header"),
+     * bytes(SHA-256("ciphertext")), bytes(commitment of CK = 0x11 * 32), then the sorted ids.
+     */
+    private static final String COMMITMENT_OF_K11 = "52ce66834d74762a18d6e22eddda8830106385c884f470e2697222bc72dbe0ac";
+
+    @Test
+    void keyCommitmentGoldenValue() {
+        assertEquals(COMMITMENT_OF_K11, hex(Canonical.keyCommitment(K11)));
+        assertArrayEquals(Hkdf.derive(new byte[0], K11, "sb.ck.commit.v1".getBytes(StandardCharsets.US_ASCII), 32),
+                Canonical.keyCommitment(K11));
+        assertFalse(Arrays.equals(Canonical.keyCommitment(K11), Canonical.keyCommitment(K22)));
+        assertThrows(CryptoException.class, () -> Canonical.keyCommitment(new byte[31]));
+        assertThrows(CryptoException.class, () -> Canonical.keyCommitment(null));
+    }
+
     @Test
     void messageStatementGoldenValueAndOrderIndependence() throws Exception {
         byte[] digest = MessageDigest.getInstance("SHA-256").digest("ciphertext".getBytes(StandardCharsets.UTF_8));
-        String expected = "73622e6d73677369672e7631" + "00000006" + "686561646572"
+        byte[] commitment = bytes(COMMITMENT_OF_K11);
+        String expected = "73622e6d73677369672e7632" + "00000006" + "686561646572"
                 + "00000020305531dcc50ebca31cf1d5b31e9fc76ed51f66b3b6dd5a030c6539ae6532f979"
+                + "00000020" + COMMITMENT_OF_K11
                 + "000000086c6170746f702d32" + "0000000770686f6e652d31" + "000000087461626c65742d33";
         byte[] header = "header".getBytes(StandardCharsets.UTF_8);
-        assertEquals(expected, hex(Canonical.messageStatement(header, digest, List.of("phone-1", "laptop-2", "tablet-3"))));
-        assertEquals(expected, hex(Canonical.messageStatement(header, digest, List.of("tablet-3", "phone-1", "laptop-2"))));
-        assertFalse(Arrays.equals(bytes(expected), Canonical.messageStatement(header, digest, List.of("phone-1", "laptop-2"))));
-        assertFalse(Arrays.equals(Canonical.messageStatement("ab".getBytes(StandardCharsets.UTF_8), digest, List.of("c")),
-                Canonical.messageStatement("a".getBytes(StandardCharsets.UTF_8), digest, List.of("bc"))));
+        assertEquals(expected, hex(Canonical.messageStatement(header, digest, commitment,
+                List.of("phone-1", "laptop-2", "tablet-3"))));
+        assertEquals(expected, hex(Canonical.messageStatement(header, digest, commitment,
+                List.of("tablet-3", "phone-1", "laptop-2"))));
+        assertFalse(Arrays.equals(bytes(expected), Canonical.messageStatement(header, digest, commitment,
+                List.of("phone-1", "laptop-2"))));
+        assertFalse(Arrays.equals(bytes(expected), Canonical.messageStatement(header, digest,
+                Canonical.keyCommitment(K22), List.of("phone-1", "laptop-2", "tablet-3"))), "binds the commitment");
+        assertFalse(Arrays.equals(
+                Canonical.messageStatement("ab".getBytes(StandardCharsets.UTF_8), digest, commitment, List.of("c")),
+                Canonical.messageStatement("a".getBytes(StandardCharsets.UTF_8), digest, commitment, List.of("bc"))));
     }
 
     @Test
@@ -146,9 +189,15 @@ class CanonicalTest {
                 new ListedDevice("\uD800", K11, K22, "primary"))), "unpaired surrogate");
         assertThrows(CryptoException.class, () -> new ListedDevice("d", new byte[31], K22, "primary"));
         assertThrows(CryptoException.class, () -> new ListedDevice("d", K11, K22, ""));
-        assertThrows(CryptoException.class, () -> Canonical.messageStatement(new byte[0], new byte[31], List.of("a")));
-        assertThrows(CryptoException.class, () -> Canonical.messageStatement(new byte[0], new byte[32], List.of()));
-        assertThrows(CryptoException.class, () -> Canonical.messageStatement(new byte[0], new byte[32], List.of("a", "a")));
+        byte[] c = new byte[32];
+        assertThrows(CryptoException.class, () -> Canonical.messageStatement(new byte[0], new byte[31], c, List.of("a")));
+        assertThrows(CryptoException.class,
+                () -> Canonical.messageStatement(new byte[0], new byte[32], new byte[31], List.of("a")), "short commitment");
+        assertThrows(CryptoException.class,
+                () -> Canonical.messageStatement(new byte[0], new byte[32], null, List.of("a")), "no commitment");
+        assertThrows(CryptoException.class, () -> Canonical.messageStatement(new byte[0], new byte[32], c, List.of()));
+        assertThrows(CryptoException.class,
+                () -> Canonical.messageStatement(new byte[0], new byte[32], c, List.of("a", "a")));
         assertThrows(CryptoException.class, () -> Canonical.messageInfo("a", ""));
     }
 

@@ -62,8 +62,13 @@ class MessageEnvelopeTest {
     private static Received with(Received r, byte[] header, byte[] ciphertext, byte[] signature, byte[] wrapped,
             List<String> targets) {
         return new Received(header == null ? r.header() : header, ciphertext == null ? r.ciphertext() : ciphertext,
-                signature == null ? r.signature() : signature, wrapped == null ? r.wrappedKey() : wrapped,
-                targets == null ? r.targetDeviceIds() : targets);
+                r.keyCommitment(), signature == null ? r.signature() : signature,
+                wrapped == null ? r.wrappedKey() : wrapped, targets == null ? r.targetDeviceIds() : targets);
+    }
+
+    private static Received withCommitment(Received r, byte[] keyCommitment) {
+        return new Received(r.header(), r.ciphertext(), keyCommitment, r.signature(), r.wrappedKey(),
+                r.targetDeviceIds());
     }
 
     private static byte[] flip(byte[] value, int index) {
@@ -125,8 +130,13 @@ class MessageEnvelopeTest {
             assertEquals(targets.get(i).id() + "-key-1", key.encryptionKeyId());
             assertEquals(80, key.wrapped().length, "enc (32) || HPKE ciphertext of CK (32 + 16)");
         }
+        assertEquals(32, sealed.keyCommitment().length);
+        for (Device target : targets) {
+            assertArrayEquals(sealed.keyCommitment(), sealed.receivedBy(target.id()).keyCommitment(),
+                    "one commitment for every target");
+        }
         byte[] statement = Canonical.messageStatement(sealed.header(), Wire.sha256(sealed.ciphertext()),
-                List.of("a-bob", "m-alice", "z-bob"));
+                sealed.keyCommitment(), List.of("a-bob", "m-alice", "z-bob"));
         assertTrue(Ed25519.verify(alicePhone.identity().publicKey(), statement, sealed.signature()));
         assertEquals(12 + PAYLOAD.length + 16, sealed.ciphertext().length, "payload encrypted once");
     }
@@ -199,6 +209,66 @@ class MessageEnvelopeTest {
         }
         assertFailsWith("sender signature does not verify",
                 () -> openAs(bobPhone, with(received, null, null, new byte[0], null, null)));
+    }
+
+    @Test
+    void aTamperedKeyCommitmentIsDetectedByTheSignature() {
+        Device bobPhone = Device.create(BOB, "bob-phone");
+        Received received = sealTo(List.of(bobPhone)).receivedBy(bobPhone.id());
+        for (int i = 0; i < received.keyCommitment().length; i++) {
+            Received tampered = withCommitment(received, flip(received.keyCommitment(), i));
+            int index = i;
+            assertFailsWith("sender signature does not verify", () -> openAs(bobPhone, tampered),
+                    () -> "key commitment byte " + index);
+        }
+        assertThrows(CryptoException.class, () -> withCommitment(received, new byte[31]), "short commitment");
+        assertThrows(CryptoException.class, () -> withCommitment(received, null), "no commitment");
+    }
+
+    /**
+     * The invisible-salamanders attack: a malicious sender signs one ciphertext but wraps a different
+     * content key to one target. AES-GCM does not commit to its key, so (with a ciphertext crafted to
+     * decrypt under both keys) that target could read a different plaintext from everyone else under
+     * a valid signature. The signed key commitment catches it before the payload is decrypted.
+     */
+    @Test
+    void aSenderWhoWrapsADifferentContentKeyForOneTargetIsCaughtByTheCommitment() {
+        Device bobPhone = Device.create(BOB, "bob-phone");
+        Device bobLaptop = Device.create(BOB, "bob-laptop");
+        byte[] headerBytes = header.encode();
+        byte[] contentKey = ContentCipher.newKey();
+        byte[] otherKey = ContentCipher.newKey();
+        byte[] ciphertext = ContentCipher.encrypt(contentKey, PAYLOAD, headerBytes);
+        byte[] commitment = Canonical.keyCommitment(contentKey);
+
+        Hpke hpke = new Hpke(Hpke.Aead.AES_128_GCM);
+        List<WrappedKey> keys = new ArrayList<>();
+        for (Device target : List.of(bobPhone, bobLaptop)) {
+            byte[] wrappedKey = target == bobLaptop ? otherKey : contentKey;
+            Hpke.Sealed sealed = hpke.seal(target.encryption().publicKey(),
+                    Canonical.messageInfo(alicePhone.id(), target.id()), headerBytes, wrappedKey);
+            keys.add(new WrappedKey(target.number(), target.id(), target.id() + "-key-1",
+                    Bytes.concat(sealed.enc(), sealed.ciphertext())));
+        }
+        byte[] statement = Canonical.messageStatement(headerBytes, Wire.sha256(ciphertext), commitment,
+                List.of(bobPhone.id(), bobLaptop.id()));
+        byte[] signature = Ed25519.sign(alicePhone.identity().privateKey(), statement);
+        SealedMessage malicious = new SealedMessage(headerBytes, ciphertext, commitment, signature, keys);
+
+        assertTrue(Ed25519.verify(alicePhone.identity().publicKey(), statement, malicious.signature()),
+                "the sender's signature is genuine");
+        assertArrayEquals(PAYLOAD, openAs(bobPhone, malicious.receivedBy(bobPhone.id())).plaintext(),
+                "the target given the committed key opens the message");
+        assertFailsWith("the content key does not match the signed commitment",
+                () -> openAs(bobLaptop, malicious.receivedBy(bobLaptop.id())));
+
+        // Committing to the other key instead only moves the failure to the other target.
+        byte[] otherCommitment = Canonical.keyCommitment(otherKey);
+        byte[] otherSignature = Ed25519.sign(alicePhone.identity().privateKey(), Canonical.messageStatement(
+                headerBytes, Wire.sha256(ciphertext), otherCommitment, List.of(bobPhone.id(), bobLaptop.id())));
+        SealedMessage recommitted = new SealedMessage(headerBytes, ciphertext, otherCommitment, otherSignature, keys);
+        assertFailsWith("the content key does not match the signed commitment",
+                () -> openAs(bobPhone, recommitted.receivedBy(bobPhone.id())));
     }
 
     @Test
@@ -305,6 +375,8 @@ class MessageEnvelopeTest {
         SealedMessage sealed = sealTo(List.of(bobPhone));
         sealed.header()[0] ^= 1;
         sealed.ciphertext()[0] ^= 1;
+        sealed.keyCommitment()[0] ^= 1;
+        sealed.receivedBy(bobPhone.id()).keyCommitment()[0] ^= 1;
         sealed.keys().get(0).wrapped()[0] ^= 1;
         assertArrayEquals(PAYLOAD, openAs(bobPhone, sealed.receivedBy(bobPhone.id())).plaintext());
 
