@@ -17,6 +17,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -28,8 +29,13 @@ import java.util.Set;
  * companions it approved itself, see {@link #approvedDevices()}). Files are replaced atomically, so a crash leaves
  * the old or the new version and never half of one; they hold a bearer token and private keys, so
  * they are created owner-only ({@code rw-------}) where the filesystem has POSIX permissions, and
- * {@link #keys()} narrows a {@code state.json} it finds readable by others (restored from a backup,
- * say) back to owner-only.
+ * {@link #keys()} and {@link #credentials()} narrow a {@code state.json} they find readable by
+ * others (restored from a backup, say) back to owner-only.
+ *
+ * <p>An encryption key rotation is crash-safe: {@link SwitchboardClient#rotateEncryptionKey(DeviceFolder, String)}
+ * saves the new key pair as pending ({@link #savePendingEncryptionKey}) before it asks the gateway,
+ * promotes it ({@link #promotePendingEncryptionKey}) once the gateway took it, and a pending key
+ * found later is promoted if the gateway shows it ({@link #reconcilePendingEncryptionKey}).
  *
  * <p>Meant for one process at a time; methods are synchronized only against the sync thread.
  */
@@ -39,6 +45,10 @@ public final class DeviceFolder {
     private static final String CURSOR_FILE = "cursor";
     private static final String TRUST_FILE = "trust.json";
     private static final String APPROVED_FILE = "approved.json";
+    /** The state field of a rotated encryption key the gateway may not have taken yet. */
+    private static final String PENDING = "pendingEncryptionKey";
+    private static final List<String> KEY_FIELDS =
+            List.of("identityPrivate", "identityPublic", "encryptionPrivate", "encryptionPublic");
     /** Encryption keys kept after a rotation, to open messages that were sealed to them late. */
     static final int KEPT_PREVIOUS_ENCRYPTION_KEYS = 5;
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
@@ -60,6 +70,7 @@ public final class DeviceFolder {
         return Optional.ofNullable(Json.optionalText(readState(), "server")).map(URI::create);
     }
 
+    /** This device's number, id and bearer token; narrows a {@code state.json} readable by others to owner-only. */
     public synchronized Optional<DeviceCredentials> credentials() {
         ObjectNode state = readState();
         String deviceId = Json.optionalText(state, "deviceId");
@@ -67,6 +78,7 @@ public final class DeviceFolder {
         if (deviceId == null || token == null) {
             return Optional.empty();
         }
+        restrictStateFile();
         return Optional.of(new DeviceCredentials(Json.optionalText(state, "number"), deviceId, token));
     }
 
@@ -86,6 +98,7 @@ public final class DeviceFolder {
         if (!sameDevice) {
             state.remove("encryptionKeyId");
             state.remove("previousEncryptionKeys");
+            state.remove(PENDING);
         }
         writeState(state);
         if (!sameDevice) {
@@ -102,14 +115,29 @@ public final class DeviceFolder {
         writeState(state);
     }
 
-    /** This device's key pairs, generated and saved the first time they are asked for. */
+    /**
+     * This device's key pairs, generated and saved the first time they are asked for, that is when
+     * {@code state.json} holds none of them.
+     *
+     * @throws IllegalStateException when {@code state.json} holds some of the keys but not all (a
+     *         private key lost, say): new keys would silently give the device another identity, so
+     *         none are generated; restore the file, or set the device up again in a new folder
+     */
     public synchronized DeviceKeys keys() {
         ObjectNode state = readState();
-        if (state.hasNonNull("identityPrivate") && state.hasNonNull("encryptionPrivate")) {
+        List<String> present = KEY_FIELDS.stream().filter(state::hasNonNull).toList();
+        if (present.size() == KEY_FIELDS.size()) {
             restrictStateFile();
             return new DeviceKeys(
                     readPair(state, "Ed25519", "identityPrivate", "identityPublic"),
                     readPair(state, "X25519", "encryptionPrivate", "encryptionPublic"));
+        }
+        if (!present.isEmpty() || state.has("previousEncryptionKeys") || state.has(PENDING)) {
+            restrictStateFile();
+            List<String> missing = KEY_FIELDS.stream().filter(field -> !state.hasNonNull(field)).toList();
+            throw new IllegalStateException(dir.resolve(STATE_FILE) + " holds this device's keys only in part (missing "
+                    + String.join(", ", missing) + "): refusing to generate new ones, which would change the"
+                    + " device's identity; restore the file from a backup, or enroll or link again in a new folder");
         }
         DeviceKeys keys = DeviceKeys.generate();
         Base64.Encoder b64 = Base64.getEncoder();
@@ -133,21 +161,102 @@ public final class DeviceFolder {
      * Keeps a rotated encryption key once the gateway accepted it
      * ({@link SwitchboardClient#rotateEncryptionKey}): it becomes the current one under
      * {@code keyId}, and the one it replaces is kept (the last {@value #KEPT_PREVIOUS_ENCRYPTION_KEYS})
-     * for messages sealed to it before senders noticed.
+     * for messages sealed to it before senders noticed. A pending key is dropped (it was this one,
+     * or one the gateway never took). Prefer {@link SwitchboardClient#rotateEncryptionKey(DeviceFolder, String)},
+     * which saves the key before asking the gateway.
      *
      * @throws IllegalArgumentException if {@code rotated} has another identity key than this device
      */
     public synchronized void saveRotatedEncryptionKey(DeviceKeys rotated, String keyId) {
         Objects.requireNonNull(keyId, "keyId");
+        checkRotation(rotated, keyId);
+        ObjectNode state = readState();
+        rotate(state, rotated, keyId);
+        writeState(state);
+    }
+
+    /** A rotated encryption key saved before the gateway was asked to take it, with the id it was offered under. */
+    public record PendingEncryptionKey(String keyId, DeviceKeys keys) {
+    }
+
+    /**
+     * Saves {@code rotated} as the pending encryption key under {@code keyId}, before the gateway is
+     * asked to take it, so that a crash in between cannot lose the private key the gateway may
+     * already hand to senders. It replaces an earlier pending key. The current key stays current.
+     *
+     * @throws IllegalArgumentException if {@code rotated} has another identity key than this device,
+     *         or {@code keyId} is the current key's id
+     */
+    public synchronized void savePendingEncryptionKey(DeviceKeys rotated, String keyId) {
+        Objects.requireNonNull(keyId, "keyId");
+        checkRotation(rotated, keyId);
+        ObjectNode state = readState();
+        Base64.Encoder b64 = Base64.getEncoder();
+        state.putObject(PENDING)
+                .put("keyId", keyId)
+                .put("private", b64.encodeToString(rotated.encryption().getPrivate().getEncoded()))
+                .put("public", b64.encodeToString(rotated.encryption().getPublic().getEncoded()));
+        writeState(state);
+    }
+
+    /** The pending encryption key ({@link #savePendingEncryptionKey}), if a rotation was not settled. */
+    public synchronized Optional<PendingEncryptionKey> pendingEncryptionKey() {
+        if (!(readState().get(PENDING) instanceof ObjectNode pending)) {
+            return Optional.empty();
+        }
+        DeviceKeys current = keys();
+        return Optional.of(new PendingEncryptionKey(Json.requiredText(pending, "keyId"),
+                new DeviceKeys(current.identity(), readPair(pending, "X25519", "private", "public"))));
+    }
+
+    /**
+     * Makes the pending key the current one, the gateway having taken it under {@code listedKeyId}
+     * (normally the id it was saved with), in one atomic write; the key it replaces is kept as
+     * {@link #saveRotatedEncryptionKey} does.
+     *
+     * @throws IllegalStateException when no key is pending
+     */
+    public synchronized void promotePendingEncryptionKey(String listedKeyId) {
+        Objects.requireNonNull(listedKeyId, "listedKeyId");
+        PendingEncryptionKey pending = pendingEncryptionKey().orElseThrow(() ->
+                new IllegalStateException("no pending encryption key in " + dir.resolve(STATE_FILE)));
+        checkRotation(pending.keys(), listedKeyId);
+        ObjectNode state = readState();
+        rotate(state, pending.keys(), listedKeyId);
+        writeState(state);
+    }
+
+    /**
+     * Settles a pending key against what the gateway shows for this device (in
+     * {@code GET /v1/keys/{number}}): when it shows the pending key ({@code serverEncryptionKey},
+     * raw 32 bytes, under {@code serverKeyId}), the rotation went through before a crash and the
+     * key is promoted. Otherwise it stays pending: a later rotation replaces it.
+     *
+     * @return whether the pending key was promoted
+     */
+    public synchronized boolean reconcilePendingEncryptionKey(String serverKeyId, byte[] serverEncryptionKey) {
+        Optional<PendingEncryptionKey> pending = pendingEncryptionKey();
+        if (pending.isEmpty() || serverKeyId == null || serverEncryptionKey == null
+                || !Arrays.equals(pending.get().keys().rawEncryptionKey(), serverEncryptionKey)) {
+            return false;
+        }
+        promotePendingEncryptionKey(serverKeyId);
+        return true;
+    }
+
+    private void checkRotation(DeviceKeys rotated, String keyId) {
         DeviceKeys current = keys();
         if (!Arrays.equals(current.rawIdentityKey(), rotated.rawIdentityKey())) {
             throw new IllegalArgumentException("the rotated keys belong to another identity than the device in " + dir);
         }
-        ObjectNode state = readState();
-        String currentId = encryptionKeyId();
-        if (currentId.equals(keyId)) {
+        if (encryptionKeyId().equals(keyId)) {
             throw new IllegalArgumentException("the new encryption key needs a new key id, not " + keyId);
         }
+    }
+
+    /** Makes {@code rotated} the current encryption key in {@code state}, keeping the one it replaces; drops a pending key. */
+    private void rotate(ObjectNode state, DeviceKeys rotated, String keyId) {
+        String currentId = encryptionKeyId();
         Base64.Encoder b64 = Base64.getEncoder();
         ArrayNode previous = state.has("previousEncryptionKeys") && state.get("previousEncryptionKeys").isArray()
                 ? (ArrayNode) state.get("previousEncryptionKeys")
@@ -163,18 +272,25 @@ public final class DeviceFolder {
         state.put("encryptionPrivate", b64.encodeToString(rotated.encryption().getPrivate().getEncoded()))
                 .put("encryptionPublic", b64.encodeToString(rotated.encryption().getPublic().getEncoded()))
                 .put("encryptionKeyId", keyId);
-        writeState(state);
+        state.remove(PENDING);
     }
 
-    /** The encryption key pair with this id: the current one or one kept from before a rotation. */
+    /**
+     * The encryption key pair with this id: the current one, one kept from before a rotation, or the
+     * pending one (the gateway may have taken it before this device learned so).
+     */
     public synchronized Optional<KeyPair> encryptionKey(String keyId) {
         if (encryptionKeyId().equals(keyId)) {
             return Optional.of(keys().encryption());
         }
-        for (JsonNode kept : readState().path("previousEncryptionKeys")) {
+        ObjectNode state = readState();
+        for (JsonNode kept : state.path("previousEncryptionKeys")) {
             if (keyId.equals(kept.path("keyId").asText(null)) && kept instanceof ObjectNode entry) {
                 return Optional.of(readPair(entry, "X25519", "private", "public"));
             }
+        }
+        if (state.get(PENDING) instanceof ObjectNode pending && keyId.equals(pending.path("keyId").asText(null))) {
+            return Optional.of(readPair(pending, "X25519", "private", "public"));
         }
         return Optional.empty();
     }

@@ -164,8 +164,10 @@ public final class SwitchboardClient {
      * Replaces this device's encryption key: {@code identityAndNewEncryption} is this device's
      * identity with the new encryption key pair ({@link DeviceKeys#withNewEncryptionKey()}), signed
      * here by the identity key. The number's signed device list turns stale until its primary
-     * publishes a new one. Keep the new key (and the old one, for late messages) only once this
-     * returns: {@link DeviceFolder#saveRotatedEncryptionKey}.
+     * publishes a new one. This call keeps nothing: prefer {@link #rotateEncryptionKey(DeviceFolder, String)},
+     * which saves the new private key before asking the gateway, so that a crash cannot lose a key
+     * the gateway already took. Otherwise keep the new key (and the old one, for late messages) once
+     * this returns: {@link DeviceFolder#saveRotatedEncryptionKey}.
      *
      * @param keyId the new key's id, 1 to 64 of {@code [A-Za-z0-9_-]}, different from the current one
      * @return the key id the gateway now lists for this device
@@ -182,6 +184,57 @@ public final class SwitchboardClient {
         JsonNode answer = api.put("/v1/devices/self/keys", body);
         String listed = Json.optionalText(answer, "encryptionKeyId");
         return listed != null ? listed : keyId;
+    }
+
+    /**
+     * Rotates this device's encryption key, crash-safe: a pending key left by an earlier attempt is
+     * settled first ({@link #reconcilePendingEncryptionKey}); then a new key pair is saved in
+     * {@code folder} as pending, before the gateway is asked to take it, and promoted to current once
+     * it did. When the call fails the key stays pending (the current key stays current): if the
+     * gateway took it after all, the next {@link #reconcilePendingEncryptionKey} promotes it.
+     *
+     * @param folder this device's folder, holding its keys
+     * @param keyId  the new key's id, as for {@link #rotateEncryptionKey(DeviceKeys, String)}
+     * @return the key id the gateway now lists for this device
+     */
+    public String rotateEncryptionKey(DeviceFolder folder, String keyId) {
+        Objects.requireNonNull(folder, "folder");
+        Objects.requireNonNull(keyId, "keyId");
+        requireCredentials();
+        if (folder.pendingEncryptionKey().isPresent()) {
+            reconcilePendingEncryptionKey(folder);
+        }
+        DeviceKeys rotated = folder.keys().withNewEncryptionKey();
+        folder.savePendingEncryptionKey(rotated, keyId);
+        String listed = rotateEncryptionKey(rotated, keyId);
+        folder.promotePendingEncryptionKey(listed);
+        return listed;
+    }
+
+    /**
+     * Settles a pending encryption key in {@code folder} (a rotation cut short by a crash or a
+     * failed call): when {@code GET /v1/keys/{number}} shows this device with the pending key, the
+     * gateway took it, and the folder promotes it to current. Asks nothing when no key is pending.
+     *
+     * @return whether a pending key was promoted
+     * @throws IllegalStateException when these credentials do not say which number this device belongs to
+     */
+    public boolean reconcilePendingEncryptionKey(DeviceFolder folder) {
+        Objects.requireNonNull(folder, "folder");
+        DeviceCredentials self = requireCredentials();
+        if (folder.pendingEncryptionKey().isEmpty()) {
+            return false;
+        }
+        String number = self.number();
+        if (number == null) {
+            throw new IllegalStateException("these credentials do not say which number this device belongs to");
+        }
+        JsonNode answer = api.get("/v1/keys/" + ApiTransport.segment(number));
+        KeyVerifier.ShownDevice shown = KeyVerifier.devices(number, answer).get(self.deviceId());
+        if (shown == null || !shown.encryptionKeySigned()) {
+            return false;
+        }
+        return folder.reconcilePendingEncryptionKey(shown.encryptionKeyId(), shown.keys().encryptionKey());
     }
 
     /**
@@ -238,7 +291,8 @@ public final class SwitchboardClient {
      * its identity key; the signed device list with the account key and, unless the gateway marks
      * it stale, that it lists exactly the devices shown; and, against {@code trust}, that the list
      * is not older than one seen before. {@code trust} then remembers the list version and the
-     * account key; {@link VerifiedKeys#accountKeyChanged()} says when the latter changed.
+     * account key; {@link VerifiedKeys#accountKeyChanged()} says when the latter changed, on every
+     * call until the change is {@linkplain TrustStore#acknowledge acknowledged}.
      *
      * @throws KeyVerificationException when a check fails; nothing is remembered then
      * @throws SwitchboardApiException 404 {@code not_found} for a number this gateway does not serve

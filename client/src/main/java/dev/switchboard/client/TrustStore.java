@@ -6,30 +6,49 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * What this device learned about other numbers' keys, so that the gateway cannot quietly take it
- * back: per number, the highest signed device list version seen and the account key last seen. It
+ * back: per number, the account key last seen, whether a change to it is still unacknowledged, and
+ * the highest signed device list version seen under each account key the number ever showed. It
  * lives in a small JSON file ({@code trust.json} in the {@link DeviceFolder}), written atomically
  * and owner-only, so it survives restarts:
  * <pre>
- *   {"numbers": {"+390611111111": {"highestVersion": 3, "accountKey": "&lt;base64url&gt;"}}}
+ *   {"numbers": {"+390611111111": {"highestVersion": 3, "accountKey": "&lt;base64url&gt;",
+ *                                  "changeUnacknowledged": false,
+ *                                  "versions": {"&lt;base64url&gt;": 3, "&lt;an earlier key&gt;": 5}}}}
  * </pre>
+ * ({@code highestVersion} is the entry of {@code versions} for {@code accountKey}; entries written
+ * before {@code versions} existed count as a map of that one key.)
  *
- * <p>Rules ({@link #accept}): under the same account key the list version may only go up (an older
- * list, or none after one was seen, is a rollback and refused). A different account key means a
- * new primary (or an impostor): it is reported as changed, remembered, and its lists are counted
- * from scratch, since versions are only comparable under the key that signed them. The first key
- * seen for a number is trusted on first use; the security code is how users check it.
+ * <p>Rules ({@link #accept}): under an account key the list version may only go up (an older
+ * list, or none after one was seen, is a rollback and refused), and this holds per key across
+ * changes: switching to another key and back does not reset the old key's highest version. A
+ * different account key than the one last seen means a new primary (or an impostor): it is
+ * remembered and reported as changed on every check until the user {@linkplain #acknowledge
+ * acknowledges} it, having compared the security code again. The first key seen for a number is
+ * trusted on first use; the security code is how users check it.
  *
  * <p>Methods are synchronized per instance; use one instance per file and process.
  */
 public final class TrustStore {
 
-    /** What is remembered about one number; {@code accountKey} is base64url, or null if none was seen yet. */
-    public record Peer(long highestVersion, String accountKey) {
+    /**
+     * What is remembered about one number.
+     *
+     * @param highestVersion       the highest list version seen under {@code accountKey}
+     * @param accountKey           base64url, or null if none was seen yet
+     * @param changeUnacknowledged the account key changed and the user did not {@linkplain #acknowledge acknowledge} it yet
+     */
+    public record Peer(long highestVersion, String accountKey, boolean changeUnacknowledged) {
+
+        public Peer(long highestVersion, String accountKey) {
+            this(highestVersion, accountKey, false);
+        }
 
         /** The remembered account key as raw bytes, if any. */
         public Optional<byte[]> rawAccountKey() {
@@ -55,12 +74,16 @@ public final class TrustStore {
         if (!entry.isObject()) {
             return Optional.empty();
         }
-        return Optional.of(new Peer(entry.path("highestVersion").asLong(0), Json.optionalText(entry, "accountKey")));
+        return Optional.of(new Peer(entry.path("highestVersion").asLong(0), Json.optionalText(entry, "accountKey"),
+                entry.path("changeUnacknowledged").asBoolean(false)));
     }
 
     /**
      * Overwrites what is remembered about {@code number}: for importing trust from elsewhere, or for
-     * a user who re-verified a changed key out of band. {@code accountKey} may be null.
+     * a user who re-verified a changed key out of band. {@code accountKey} may be null. The highest
+     * version of {@code accountKey} becomes {@code highestVersion}; those remembered for other keys
+     * are kept (they only ever protect against rollbacks). A pending account key change counts as
+     * acknowledged.
      */
     public synchronized void put(String number, long highestVersion, byte[] accountKey) {
         Objects.requireNonNull(number, "number");
@@ -68,15 +91,33 @@ public final class TrustStore {
             throw new IllegalArgumentException("highestVersion must not be negative: " + highestVersion);
         }
         ObjectNode root = load();
-        ObjectNode numbers = root.path("numbers") instanceof ObjectNode existing ? existing : root.putObject("numbers");
-        ObjectNode entry = numbers.putObject(number);
-        entry.put("highestVersion", highestVersion);
-        if (accountKey == null) {
-            entry.putNull("accountKey");
-        } else {
-            entry.put("accountKey", Base64Url.encode(accountKey));
+        Map<String, Long> versions = versions(root.path("numbers").path(number));
+        String key = accountKey == null ? null : Base64Url.encode(accountKey);
+        if (key != null) {
+            versions.put(key, highestVersion);
         }
+        putEntry(root, number, highestVersion, key, false, versions);
         save(root);
+    }
+
+    /**
+     * Acknowledges a change of {@code number}'s account key: the user compared the security code
+     * under the key last seen (the one {@link #peer} shows), and {@link #accept} stops reporting the
+     * change. Nothing is fetched: what is acknowledged is exactly the key remembered here, so a key
+     * that changed again since is reported again.
+     *
+     * @return whether there was an unacknowledged change (false for a number never seen, too)
+     */
+    public synchronized boolean acknowledge(String number) {
+        Objects.requireNonNull(number, "number");
+        ObjectNode root = load();
+        if (!(root.path("numbers").path(number) instanceof ObjectNode entry)
+                || !entry.path("changeUnacknowledged").asBoolean(false)) {
+            return false;
+        }
+        entry.put("changeUnacknowledged", false);
+        save(root);
+        return true;
     }
 
     /**
@@ -84,9 +125,12 @@ public final class TrustStore {
      *
      * @param accountKey  the account key the answer showed (raw 32 bytes), or null if the number has no primary
      * @param listVersion the version of the signed list that verified with {@code accountKey}, 0 if none did
-     * @return whether the account key differs from the one remembered (false the first time)
-     * @throws KeyVerificationException ({@link KeyVerificationException.Reason#ROLLBACK}) when, under
-     *         the remembered account key, {@code listVersion} is lower than the highest seen
+     * @return whether the account key changed from one remembered before and the user did not
+     *         {@linkplain #acknowledge acknowledge} it yet (false the first time): true from the
+     *         answer that shows a new key on, until acknowledged
+     * @throws KeyVerificationException ({@link KeyVerificationException.Reason#ROLLBACK}) when
+     *         {@code listVersion} is lower than the highest seen under {@code accountKey} (under the
+     *         remembered key when {@code accountKey} is null), even if other keys were seen since
      */
     public synchronized boolean accept(String number, byte[] accountKey, long listVersion) {
         Objects.requireNonNull(number, "number");
@@ -94,26 +138,71 @@ public final class TrustStore {
             throw new IllegalArgumentException("a list version of " + listVersion + " with "
                     + (accountKey == null ? "no" : "an") + " account key");
         }
-        Optional<Peer> stored = peer(number);
-        byte[] storedKey = stored.flatMap(Peer::rawAccountKey).orElse(null);
-        long storedVersion = stored.map(Peer::highestVersion).orElse(0L);
-        boolean changed = storedKey != null && accountKey != null && !Arrays.equals(storedKey, accountKey);
-        if (!changed && listVersion < storedVersion) {
+        ObjectNode root = load();
+        JsonNode entry = root.path("numbers").path(number);
+        boolean known = entry.isObject();
+        String storedKey = Json.optionalText(entry, "accountKey");
+        long storedVersion = entry.path("highestVersion").asLong(0);
+        boolean unacknowledged = entry.path("changeUnacknowledged").asBoolean(false);
+        Map<String, Long> versions = versions(entry);
+
+        boolean changed = storedKey != null && accountKey != null
+                && !Arrays.equals(Base64Url.decode(storedKey), accountKey);
+        String key = accountKey != null ? Base64Url.encode(accountKey) : storedKey;
+        long floor = key == null ? storedVersion : versions.getOrDefault(key, 0L);
+        if (listVersion < floor) {
+            String under = changed ? " under the account key it shows now (seen before the last change)" : "";
             throw new KeyVerificationException(number, KeyVerificationException.Reason.ROLLBACK, listVersion == 0
                     ? "the gateway shows no device list of " + number + " signed by its account key, but version "
-                            + storedVersion + " was seen before: refusing a rollback"
+                            + floor + " was seen before" + under + ": refusing a rollback"
                     : "the device list of " + number + " is at version " + listVersion + ", but version "
-                            + storedVersion + " was seen before: refusing a rollback");
+                            + floor + " was seen before" + under + ": refusing a rollback");
         }
-        long highest = changed ? listVersion : Math.max(storedVersion, listVersion);
-        byte[] key = accountKey != null ? accountKey : storedKey;
-        if (stored.isEmpty() || highest != storedVersion || !Arrays.equals(key, storedKey)) {
-            put(number, highest, key);
+        long highest = Math.max(floor, listVersion);
+        boolean nowUnacknowledged = unacknowledged || changed;
+        boolean legacy = known && key != null && !entry.path("versions").isObject();
+        if (!known || changed || legacy || highest != storedVersion || !Objects.equals(key, storedKey)
+                || (key != null && versions.get(key) == null)) {
+            if (key != null) {
+                versions.put(key, highest);
+            }
+            putEntry(root, number, highest, key, nowUnacknowledged, versions);
+            save(root);
         }
-        return changed;
+        return nowUnacknowledged;
     }
 
     // -----------------------------------------------------------------------------------------
+
+    /** The highest version seen per account key; an entry from before the map counts its one key. */
+    private static Map<String, Long> versions(JsonNode entry) {
+        Map<String, Long> versions = new LinkedHashMap<>();
+        JsonNode map = entry.path("versions");
+        if (map.isObject()) {
+            map.fields().forEachRemaining(field -> versions.put(field.getKey(), field.getValue().asLong(0)));
+        } else {
+            String key = Json.optionalText(entry, "accountKey");
+            if (key != null) {
+                versions.put(key, entry.path("highestVersion").asLong(0));
+            }
+        }
+        return versions;
+    }
+
+    private static void putEntry(ObjectNode root, String number, long highestVersion, String accountKey,
+            boolean changeUnacknowledged, Map<String, Long> versions) {
+        ObjectNode numbers = root.path("numbers") instanceof ObjectNode existing ? existing : root.putObject("numbers");
+        ObjectNode entry = numbers.putObject(number);
+        entry.put("highestVersion", highestVersion);
+        if (accountKey == null) {
+            entry.putNull("accountKey");
+        } else {
+            entry.put("accountKey", accountKey);
+        }
+        entry.put("changeUnacknowledged", changeUnacknowledged);
+        ObjectNode map = entry.putObject("versions");
+        versions.forEach(map::put);
+    }
 
     private ObjectNode load() {
         String text = OwnerOnlyFiles.read(file);

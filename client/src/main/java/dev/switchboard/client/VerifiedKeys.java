@@ -19,9 +19,11 @@ import java.util.Optional;
  * @param stale             the gateway marks the stored list stale: devices were linked, unlinked
  *                          or rotated their keys since the primary signed it. Devices not in it
  *                          are then not {@link VerifiedDevice#listed()}
- * @param accountKeyChanged the account key differs from the one this device remembered for the
- *                          number (a new primary, or someone in between): warn the user, and
- *                          compare security codes again. The remembered key is now this one
+ * @param accountKeyChanged the account key changed from one this device remembered for the
+ *                          number (a new primary, or someone in between) and the user has not
+ *                          acknowledged it yet: warn the user, and compare security codes again.
+ *                          The remembered key is now this one; it stays true on every check until
+ *                          {@link TrustStore#acknowledge} is called for the number
  * @param devices           the active devices, sorted by device id
  */
 public record VerifiedKeys(String number, byte[] accountKey, long listVersion, boolean stale, boolean accountKeyChanged,

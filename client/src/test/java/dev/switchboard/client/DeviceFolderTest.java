@@ -2,6 +2,7 @@ package dev.switchboard.client;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -149,6 +150,135 @@ class DeviceFolderTest {
         new DeviceFolder(dir).keys();
 
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)));
+    }
+
+    @Test
+    void aStateFileReadableByOthersIsMadeOwnerOnlyWhenItsCredentialsAreRead() throws Exception {
+        assumeTrue(temp.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path dir = temp.resolve("device");
+        new DeviceFolder(dir).saveCredentials(SERVER, new DeviceCredentials("+390612345678", "dev-1", "t1"));
+        Path state = dir.resolve("state.json");
+        Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rw-r--r--"));
+
+        assertTrue(new DeviceFolder(dir).credentials().isPresent());
+
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)));
+    }
+
+    @Test
+    void keysMissingInPartAreRefusedNotRegenerated() throws Exception {
+        for (String field : new String[] {"identityPrivate", "encryptionPrivate", "identityPublic", "encryptionPublic"}) {
+            Path dir = temp.resolve("device-without-" + field);
+            new DeviceFolder(dir).keys();
+            Path state = dir.resolve("state.json");
+            var json = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(state.toFile());
+            json.remove(field);
+            Files.writeString(state, json.toString());
+            String before = Files.readString(state);
+
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> new DeviceFolder(dir).keys(), field);
+
+            assertTrue(e.getMessage().contains(field) && e.getMessage().contains("state.json"), e.getMessage());
+            assertEquals(before, Files.readString(state), "nothing regenerated or written without " + field);
+            json.putNull(field);
+            Files.writeString(state, json.toString());
+            assertThrows(IllegalStateException.class, () -> new DeviceFolder(dir).keys(), field + ": null");
+        }
+    }
+
+    @Test
+    void keysAreGeneratedForAFolderWithCredentialsButNoKeysYet() {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        folder.saveCredentials(SERVER, new DeviceCredentials("+390612345678", "dev-1", "t1"));
+
+        DeviceKeys keys = folder.keys();
+
+        assertEquals(keys.identityKeyB64(), new DeviceFolder(folder.dir()).keys().identityKeyB64());
+    }
+
+    // --- pending encryption keys --------------------------------------------------------------
+
+    @Test
+    void aPendingKeyIsSavedButNotCurrentAndCanOpenMessagesSealedToIt() {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        DeviceKeys first = folder.keys();
+        DeviceKeys rotated = first.withNewEncryptionKey();
+
+        folder.savePendingEncryptionKey(rotated, "2");
+
+        DeviceFolder reopened = new DeviceFolder(folder.dir());
+        assertEquals("1", reopened.encryptionKeyId());
+        assertEquals(first.encryptionKeyB64(), reopened.keys().encryptionKeyB64());
+        DeviceFolder.PendingEncryptionKey pending = reopened.pendingEncryptionKey().orElseThrow();
+        assertEquals("2", pending.keyId());
+        assertEquals(rotated.encryptionKeyB64(), pending.keys().encryptionKeyB64());
+        assertEquals(first.identityKeyB64(), pending.keys().identityKeyB64());
+        assertArrayEquals(rotated.encryption().getPrivate().getEncoded(),
+                reopened.encryptionKey("2").orElseThrow().getPrivate().getEncoded());
+    }
+
+    @Test
+    void aPromotedPendingKeyBecomesCurrentAndTheOldOneIsKept() {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        DeviceKeys first = folder.keys();
+        DeviceKeys rotated = first.withNewEncryptionKey();
+        folder.savePendingEncryptionKey(rotated, "2");
+
+        folder.promotePendingEncryptionKey("2");
+
+        DeviceFolder reopened = new DeviceFolder(folder.dir());
+        assertEquals("2", reopened.encryptionKeyId());
+        assertEquals(rotated.encryptionKeyB64(), reopened.keys().encryptionKeyB64());
+        assertEquals(Optional.empty(), reopened.pendingEncryptionKey());
+        assertEquals(first.encryptionKeyB64(), DeviceKeys.rawPublicKeyB64(reopened.encryptionKey("1").orElseThrow().getPublic()));
+        assertThrows(IllegalStateException.class, () -> reopened.promotePendingEncryptionKey("3"), "nothing pending");
+    }
+
+    @Test
+    void aPendingKeyIsPromotedOnlyWhenTheGatewayShowsIt() {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        DeviceKeys first = folder.keys();
+        DeviceKeys rotated = first.withNewEncryptionKey();
+        folder.savePendingEncryptionKey(rotated, "2");
+
+        assertFalse(folder.reconcilePendingEncryptionKey("1", first.rawEncryptionKey()), "the gateway has the old key");
+        assertTrue(folder.pendingEncryptionKey().isPresent(), "still pending");
+        assertEquals("1", folder.encryptionKeyId());
+
+        assertTrue(new DeviceFolder(folder.dir()).reconcilePendingEncryptionKey("2", rotated.rawEncryptionKey()),
+                "after a restart, the gateway shows the pending key");
+        assertEquals("2", folder.encryptionKeyId());
+        assertEquals(rotated.encryptionKeyB64(), folder.keys().encryptionKeyB64());
+        assertEquals(Optional.empty(), folder.pendingEncryptionKey());
+        assertFalse(folder.reconcilePendingEncryptionKey("2", rotated.rawEncryptionKey()), "nothing pending any more");
+    }
+
+    @Test
+    void aPendingKeyMustKeepTheIdentityAndChangeTheIdAndIsDroppedByANewDevice() {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        folder.saveCredentials(SERVER, new DeviceCredentials("+390612345678", "dev-1", "t1"));
+        DeviceKeys keys = folder.keys();
+
+        assertThrows(IllegalArgumentException.class, () -> folder.savePendingEncryptionKey(DeviceKeys.generate(), "2"));
+        assertThrows(IllegalArgumentException.class, () -> folder.savePendingEncryptionKey(keys.withNewEncryptionKey(), "1"));
+        assertEquals(Optional.empty(), folder.pendingEncryptionKey());
+
+        folder.savePendingEncryptionKey(keys.withNewEncryptionKey(), "2");
+        folder.saveCredentials(SERVER, new DeviceCredentials("+390612345678", "dev-2", "t2"));
+
+        assertEquals(Optional.empty(), folder.pendingEncryptionKey());
+    }
+
+    @Test
+    void savingARotatedKeyDropsAPendingOne() {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        DeviceKeys rotated = folder.keys().withNewEncryptionKey();
+        folder.savePendingEncryptionKey(rotated, "2");
+
+        folder.saveRotatedEncryptionKey(rotated, "2");
+
+        assertEquals(Optional.empty(), folder.pendingEncryptionKey());
+        assertEquals("2", folder.encryptionKeyId());
     }
 
     @Test

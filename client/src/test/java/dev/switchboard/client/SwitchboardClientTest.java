@@ -3,6 +3,17 @@ package dev.switchboard.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -55,6 +66,122 @@ class SwitchboardClientTest {
 
         assertFalse(PRIMARY.toString().contains("tok-primary"));
         assertFalse(link.toString().contains("s3cret"));
+    }
+
+    // --- crash-safe encryption key rotation ----------------------------------------------------
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void aRotationSavesTheNewKeyAsPendingBeforeAskingAndLeavesItPendingWhenTheCallFails() {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        DeviceKeys first = folder.keys();
+
+        assertThrows(UncheckedIOException.class, () -> device.rotateEncryptionKey(folder, "2"));
+
+        DeviceFolder reopened = new DeviceFolder(folder.dir());
+        assertEquals("1", reopened.encryptionKeyId(), "the current key stays current");
+        assertEquals(first.encryptionKeyB64(), reopened.keys().encryptionKeyB64());
+        DeviceFolder.PendingEncryptionKey pending = reopened.pendingEncryptionKey().orElseThrow();
+        assertEquals("2", pending.keyId());
+        assertFalse(pending.keys().encryptionKeyB64().equals(first.encryptionKeyB64()));
+    }
+
+    @Test
+    void anAcceptedRotationPromotesThePendingKey() throws Exception {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        DeviceKeys first = folder.keys();
+        List<String> offered = new ArrayList<>();
+        try (FakeGateway gw = new FakeGateway()) {
+            gw.on("PUT", "/v1/devices/self/keys", body -> {
+                offered.add(body);
+                // The folder already holds the key while the gateway takes it.
+                assertEquals("2", folder.pendingEncryptionKey().orElseThrow().keyId());
+                return "{\"deviceId\":\"dev-primary\",\"encryptionKeyId\":\"2\"}";
+            });
+
+            assertEquals("2", gw.client().rotateEncryptionKey(folder, "2"));
+        }
+
+        assertEquals(1, offered.size());
+        DeviceFolder reopened = new DeviceFolder(folder.dir());
+        assertEquals("2", reopened.encryptionKeyId());
+        assertTrue(offered.get(0).contains(reopened.keys().encryptionKeyB64()), offered.get(0));
+        assertEquals(Optional.empty(), reopened.pendingEncryptionKey());
+        assertEquals(first.encryptionKeyB64(), DeviceKeys.rawPublicKeyB64(reopened.encryptionKey("1").orElseThrow().getPublic()));
+    }
+
+    @Test
+    void aPendingKeyTheGatewayAlreadyHasIsPromotedOnReconcile() throws Exception {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        DeviceKeys first = folder.keys();
+        DeviceKeys rotated = first.withNewEncryptionKey();
+        folder.savePendingEncryptionKey(rotated, "2");
+        KeysAnswer shown = new KeysAnswer(PRIMARY.number());
+        try (FakeGateway gw = new FakeGateway()) {
+            gw.on("GET", "/v1/keys/", body -> shown.withoutList().toString());
+
+            shown.devices.put(PRIMARY.deviceId(), new KeysAnswer.Entry(PRIMARY.deviceId(), "primary", first, "1"));
+            assertFalse(gw.client().reconcilePendingEncryptionKey(folder), "the crash came before the gateway took it");
+            assertEquals("1", folder.encryptionKeyId());
+            assertTrue(folder.pendingEncryptionKey().isPresent());
+
+            shown.devices.put(PRIMARY.deviceId(), new KeysAnswer.Entry(PRIMARY.deviceId(), "primary", rotated, "2"));
+            assertTrue(gw.client().reconcilePendingEncryptionKey(folder), "the crash came after");
+        }
+
+        assertEquals("2", folder.encryptionKeyId());
+        assertEquals(rotated.encryptionKeyB64(), folder.keys().encryptionKeyB64());
+        assertEquals(Optional.empty(), folder.pendingEncryptionKey());
+    }
+
+    @Test
+    void reconcilingWithNothingPendingAsksNothing() {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        folder.keys();
+
+        assertFalse(device.reconcilePendingEncryptionKey(folder), "nowhere would have failed with an UncheckedIOException");
+    }
+
+    /** Answers a few routes, each with a fixed function of the request body; any other request is a 404. */
+    private static final class FakeGateway implements AutoCloseable {
+
+        private final HttpServer server;
+
+        FakeGateway() throws IOException {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.start();
+        }
+
+        void on(String method, String pathPrefix, Function<String, String> answer) {
+            server.createContext(pathPrefix, exchange -> {
+                try (exchange) {
+                    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                    byte[] out;
+                    int status;
+                    if (exchange.getRequestMethod().equals(method)) {
+                        status = 200;
+                        out = answer.apply(body).getBytes(StandardCharsets.UTF_8);
+                    } else {
+                        status = 405;
+                        out = "{\"error\":\"method_not_allowed\",\"message\":\"no\"}".getBytes(StandardCharsets.UTF_8);
+                    }
+                    exchange.getResponseHeaders().set("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(status, out.length);
+                    exchange.getResponseBody().write(out);
+                }
+            });
+        }
+
+        SwitchboardClient client() {
+            return new SwitchboardClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort())).withCredentials(PRIMARY);
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
     }
 
     private static URI nowhere() {

@@ -78,18 +78,72 @@ class TrustStoreTest {
     }
 
     @Test
-    void aNewAccountKeyIsReportedOnceRememberedAndItsVersionsCountedAfresh() {
+    void aNewAccountKeyIsReportedUntilAcknowledgedRememberedAndItsVersionsCountedAfresh() {
         TrustStore trust = store();
         trust.accept(PEER, key, 6);
 
         assertTrue(trust.accept(PEER, newKey, 0), "a new primary, no list of its own yet");
         assertArrayEquals(newKey, trust.peer(PEER).orElseThrow().rawAccountKey().orElseThrow());
         assertEquals(0, trust.peer(PEER).orElseThrow().highestVersion());
+        assertTrue(trust.peer(PEER).orElseThrow().changeUnacknowledged());
 
-        assertFalse(trust.accept(PEER, newKey, 7), "reported once");
+        assertTrue(trust.accept(PEER, newKey, 7), "reported again: not acknowledged yet");
+        assertTrue(store().accept(PEER, newKey, 7), "and after a restart");
         assertEquals(Reason.ROLLBACK, assertThrows(KeyVerificationException.class, () -> trust.accept(PEER, newKey, 6)).reason(),
                 "rollback protection goes on under the new key");
+
+        assertTrue(trust.acknowledge(PEER));
+        assertFalse(trust.accept(PEER, newKey, 7), "acknowledged");
+        assertFalse(trust.peer(PEER).orElseThrow().changeUnacknowledged());
+        assertFalse(trust.acknowledge(PEER), "nothing left to acknowledge");
+
         assertTrue(trust.accept(PEER, key, 6), "the old key coming back is a change again");
+        assertTrue(trust.accept(PEER, key, 6), "until acknowledged");
+    }
+
+    @Test
+    void acknowledgingAnUnknownOrUnchangedNumberDoesNothing() {
+        TrustStore trust = store();
+        assertFalse(trust.acknowledge(PEER));
+        assertFalse(Files.exists(trust.file()), "nothing written");
+
+        trust.accept(PEER, key, 1);
+        assertFalse(trust.acknowledge(PEER));
+        assertFalse(trust.accept(PEER, key, 1));
+    }
+
+    @Test
+    void switchingKeysBackAndForthDoesNotResetAKeysHighestVersion() {
+        TrustStore trust = store();
+        trust.accept(PEER, key, 5);
+        assertTrue(trust.accept(PEER, newKey, 1), "K' at v1");
+
+        KeyVerificationException e = assertThrows(KeyVerificationException.class, () -> trust.accept(PEER, key, 3));
+
+        assertEquals(Reason.ROLLBACK, e.reason(), "K was at v5 before");
+        assertTrue(e.getMessage().contains("version 3") && e.getMessage().contains("version 5"), e.getMessage());
+        assertArrayEquals(newKey, trust.peer(PEER).orElseThrow().rawAccountKey().orElseThrow(), "a refused answer changes nothing");
+        assertEquals(Reason.ROLLBACK, assertThrows(KeyVerificationException.class, () -> store().accept(PEER, key, 0)).reason(),
+                "nor a K without a list, after a restart");
+        assertTrue(trust.accept(PEER, key, 5), "K at v5 or later is fine");
+        assertEquals(5, trust.peer(PEER).orElseThrow().highestVersion());
+        assertEquals(Reason.ROLLBACK, assertThrows(KeyVerificationException.class, () -> trust.accept(PEER, newKey, 0)).reason(),
+                "and K' keeps its own highest version");
+        assertTrue(trust.accept(PEER, newKey, 1));
+    }
+
+    @Test
+    void anEntryWrittenBeforePerKeyVersionsCountsItsOneKey() throws Exception {
+        Files.createDirectories(temp.resolve("device"));
+        Files.writeString(store().file(), "{\"numbers\": {\"" + PEER + "\": {\"highestVersion\": 4, \"accountKey\": \""
+                + Base64Url.encode(key) + "\"}}}");
+        TrustStore trust = store();
+
+        assertEquals(new TrustStore.Peer(4, Base64Url.encode(key), false), trust.peer(PEER).orElseThrow());
+        assertEquals(Reason.ROLLBACK, assertThrows(KeyVerificationException.class, () -> trust.accept(PEER, key, 3)).reason());
+        assertTrue(trust.accept(PEER, newKey, 1));
+        assertEquals(Reason.ROLLBACK, assertThrows(KeyVerificationException.class, () -> trust.accept(PEER, key, 3)).reason(),
+                "the old key's version carried over into the map");
     }
 
     @Test
@@ -124,6 +178,19 @@ class TrustStoreTest {
         trust.put(PEER, 2, newKey);
 
         assertEquals(new TrustStore.Peer(2, Base64Url.encode(newKey)), trust.peer(PEER).orElseThrow());
+    }
+
+    @Test
+    void putAcknowledgesAChangeButKeepsOtherKeysVersions() {
+        TrustStore trust = store();
+        trust.accept(PEER, key, 9);
+        assertTrue(trust.accept(PEER, newKey, 1));
+
+        trust.put(PEER, 3, newKey);
+
+        assertEquals(new TrustStore.Peer(3, Base64Url.encode(newKey), false), trust.peer(PEER).orElseThrow());
+        assertFalse(trust.accept(PEER, newKey, 3));
+        assertEquals(Reason.ROLLBACK, assertThrows(KeyVerificationException.class, () -> trust.accept(PEER, key, 8)).reason());
     }
 
     @Test

@@ -27,6 +27,7 @@ final class CliContext {
     private final PrintStream out;
     private final PrintStream err;
     private DeviceFolder folder;
+    private boolean pendingKeyChecked;
 
     CliContext(CliArgs args, PrintStream out, PrintStream err) {
         this.args = args;
@@ -90,9 +91,29 @@ final class CliContext {
         return new SwitchboardClient(server());
     }
 
+    /**
+     * A client for this device. The first time, a pending encryption key (a rotation cut short) is
+     * settled with the gateway: promoted if the gateway already has it. That is best effort: a
+     * failure is a warning, and the key stays pending.
+     */
     SwitchboardClient deviceClient() {
         DeviceCredentials credentials = credentials();
-        return anonymousClient().withCredentials(credentials);
+        SwitchboardClient client = anonymousClient().withCredentials(credentials);
+        if (!pendingKeyChecked) {
+            pendingKeyChecked = true;
+            if (folder().pendingEncryptionKey().isPresent()) {
+                try {
+                    if (client.reconcilePendingEncryptionKey(folder())) {
+                        err.println("note: the gateway has the encryption key of an unfinished rotation; it is now"
+                                + " this device's current key (" + folder().encryptionKeyId() + ")");
+                    }
+                } catch (RuntimeException e) {
+                    err.println("warning: cannot settle the pending encryption key of an unfinished rotation: "
+                            + e.getMessage());
+                }
+            }
+        }
+        return client;
     }
 
     ObjectNode object() {

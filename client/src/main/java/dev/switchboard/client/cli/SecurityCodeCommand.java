@@ -10,8 +10,8 @@ import dev.switchboard.crypto.SecurityCode;
  * {@code security-code <number>}: the security code of the conversation between this device's
  * number and {@code <number>}, a fingerprint of both account keys that the two people compare out
  * of band (both sides print the same 60 digits). Both numbers' keys are verified first, against
- * the trust store in the device folder; when an account key differs from the one seen before, a
- * warning goes to stderr.
+ * the trust store in the device folder; when an account key changed from one seen before, a
+ * warning goes to stderr, every time until the user accepts the new key with {@code trust <number>}.
  */
 final class SecurityCodeCommand implements Command {
 
@@ -48,6 +48,8 @@ final class SecurityCodeCommand implements Command {
             context.err().println("warning: the account key of " + keys.number() + " changed since you last saw it");
             context.err().println("warning: compare the security code with " + keys.number()
                     + " again before trusting the conversation");
+            context.err().println("warning: once it matches, run 'trust " + keys.number()
+                    + "' to accept the new key and end this warning");
             context.err().flush();
         }
     }

@@ -1,11 +1,14 @@
 package dev.switchboard.client.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.client.DeviceCredentials;
 import dev.switchboard.client.DeviceFolder;
+import dev.switchboard.client.DeviceKeys;
+import dev.switchboard.client.TrustStore;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -126,7 +129,7 @@ class CliTest {
             assertEquals(0, Cli.run(args, help.stream, err.stream));
 
             for (String command : List.of("enroll", "link", "approve", "send", "conversations", "messages", "watch",
-                    "devices", "unlink", "security-code", "publish-list", "token")) {
+                    "devices", "unlink", "security-code", "trust", "publish-list", "token")) {
                 assertTrue(help.text().contains("\n  " + command), command + " missing from\n" + help.text());
             }
         }
@@ -146,6 +149,34 @@ class CliTest {
         assertEquals("tok-1", JSON.readTree(json.next()).path("token").asText());
     }
 
+    @Test
+    void trustAcknowledgesAChangedAccountKeyWithoutTheServer() throws Exception {
+        enrolled();
+        String peer = "+390622222222";
+        byte[] oldKey = DeviceKeys.generate().rawIdentityKey();
+        byte[] newKey = DeviceKeys.generate().rawIdentityKey();
+        TrustStore trust = new DeviceFolder(temp).trustStore();
+        trust.accept(peer, oldKey, 0);
+        assertTrue(trust.accept(peer, newKey, 0));
+
+        assertEquals(0, run("--device-dir", dir(), "trust", peer), err.text());
+
+        assertTrue(out.next().startsWith("accepted the new account key of " + peer));
+        assertFalse(new DeviceFolder(temp).trustStore().accept(peer, newKey, 0), "no longer reported");
+        Lines json = new Lines();
+        assertEquals(0, Cli.run(new String[] {"--device-dir", dir(), "--json", "trust", peer}, json.stream, err.stream));
+        assertFalse(JSON.readTree(json.next()).path("acknowledged").asBoolean(true), "nothing left to acknowledge");
+    }
+
+    @Test
+    void trustNeedsANumberSeenBefore() {
+        assertUsageError("--device-dir", dir(), "trust");
+        assertUsageError("--device-dir", dir(), "trust", "+390622222222", "--accept", "x");
+
+        assertEquals(1, run("--device-dir", dir(), "trust", "+390622222222"));
+        assertTrue(err.text().contains("error: unknown_number: "), err.text());
+    }
+
     // --- failures: exit 1 ---------------------------------------------------------------------
 
     @Test
@@ -154,6 +185,21 @@ class CliTest {
 
         assertEquals(1, status);
         assertTrue(err.text().startsWith("error: not_enrolled: "), err.text());
+    }
+
+    @Test
+    void aPendingEncryptionKeyIsSettledBeforeACommandBestEffort() {
+        enrolled();
+        DeviceFolder folder = new DeviceFolder(temp);
+        folder.savePendingEncryptionKey(folder.keys().withNewEncryptionKey(), "2");
+
+        int status = run("--server", nowhere, "--device-dir", dir(), "devices");
+
+        assertEquals(1, status);
+        assertTrue(err.text().startsWith("warning: cannot settle the pending encryption key"), err.text());
+        assertTrue(err.text().contains("error: io: cannot reach the gateway"), err.text());
+        assertEquals("1", folder.encryptionKeyId());
+        assertTrue(folder.pendingEncryptionKey().isPresent(), "still pending");
     }
 
     @Test

@@ -88,7 +88,7 @@ class SecurityCodeCliTest {
     }
 
     @Test
-    void aReplacedPrimaryChangesTheCodeWithAWarningOnce(@TempDir Path alice, @TempDir Path bob, @TempDir Path bobsNewPhone)
+    void aReplacedPrimaryChangesTheCodeWithAWarningUntilTrusted(@TempDir Path alice, @TempDir Path bob, @TempDir Path bobsNewPhone)
             throws Exception {
         DeviceCredentials a = enroll(alice, "+390659590007");
         DeviceCredentials b = enroll(bob, "+390659590008");
@@ -106,8 +106,18 @@ class SecurityCodeCliTest {
 
         Result again = cli(alice, "security-code", b.number(), "--json");
         assertEquals(0, again.exit(), again.err());
-        assertEquals("", again.err(), "warned once");
+        assertTrue(again.err().contains(String.format(WARNING, b.number())), "warned until trusted: " + again.err());
+        assertTrue(again.err().contains("trust " + b.number()), again.err());
         assertEquals(after.out().strip(), new JsonObject(again.out().strip()).getString("securityCode"));
+
+        Result trusted = cli(alice, "trust", b.number());
+        assertEquals(0, trusted.exit(), trusted.err());
+        assertTrue(trusted.out().startsWith("accepted the new account key of " + b.number()), trusted.out());
+
+        Result quiet = cli(alice, "security-code", b.number());
+        assertEquals(0, quiet.exit(), quiet.err());
+        assertEquals("", quiet.err(), "no warning once trusted");
+        assertEquals(after.out(), quiet.out());
     }
 
     @Test

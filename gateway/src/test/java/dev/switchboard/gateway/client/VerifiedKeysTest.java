@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.client.ApprovedDevices;
 import dev.switchboard.client.DeviceCredentials;
+import dev.switchboard.client.DeviceFolder;
 import dev.switchboard.client.DeviceKeys;
 import dev.switchboard.client.KeyVerificationException;
 import dev.switchboard.client.LinkRequest;
@@ -33,6 +34,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -324,6 +326,41 @@ class VerifiedKeysTest {
     }
 
     @Test
+    void aRotationFromADeviceFolderSurvivesACrashAfterTheGatewayTookTheKey() throws Exception {
+        String number = "+390658580030";
+        DeviceFolder folder = new DeviceFolder(temp.resolve("alice"));
+        DeviceCredentials creds = gw.anonymous().enrollPrimary(number, gw.serve(number), "phone", folder.keys());
+        SwitchboardClient alice = gw.anonymous().withCredentials(creds);
+        DeviceKeys first = folder.keys();
+
+        assertEquals("2", alice.rotateEncryptionKey(folder, "2"));
+        assertEquals("2", folder.encryptionKeyId());
+        DeviceKeys second = folder.keys();
+        assertEquals(second.encryptionKeyB64(), shownKey(alice, number, creds.deviceId()));
+        assertTrue(folder.encryptionKey("1").isPresent(), "the old key is kept");
+
+        // A crash between the gateway taking key 3 and the folder promoting it:
+        DeviceKeys third = second.withNewEncryptionKey();
+        folder.savePendingEncryptionKey(third, "3");
+        alice.rotateEncryptionKey(third, "3");
+        DeviceFolder restarted = new DeviceFolder(folder.dir());
+        assertEquals("2", restarted.encryptionKeyId(), "not promoted yet");
+
+        assertTrue(gw.anonymous().withCredentials(creds).reconcilePendingEncryptionKey(restarted));
+
+        assertEquals("3", restarted.encryptionKeyId());
+        assertEquals(third.encryptionKeyB64(), restarted.keys().encryptionKeyB64());
+        assertEquals(Optional.empty(), restarted.pendingEncryptionKey());
+        assertTrue(restarted.encryptionKey("2").isPresent() && restarted.encryptionKey("1").isPresent());
+        assertEquals(first.identityKeyB64(), restarted.keys().identityKeyB64());
+        assertFalse(alice.reconcilePendingEncryptionKey(restarted), "nothing pending");
+    }
+
+    private String shownKey(SwitchboardClient client, String number, String deviceId) {
+        return client.verifiedKeys(number, trust("shown")).device(deviceId).orElseThrow().encryptionKeyB64();
+    }
+
+    @Test
     void rotatingUnderTheCurrentKeyIdIsRefused() throws Exception {
         Device alice = gw.primary("+390658580014");
 
@@ -354,7 +391,7 @@ class VerifiedKeysTest {
     // --- a new primary ------------------------------------------------------------------------
 
     @Test
-    void aReplacedPrimaryIsReportedAsAnAccountKeyChangeOnce() throws Exception {
+    void aReplacedPrimaryIsReportedAsAnAccountKeyChangeUntilAcknowledged() throws Exception {
         String number = "+390658580017";
         Device oldPhone = gw.primary(number);
         Device bob = gw.primary("+390658580018");
@@ -371,7 +408,9 @@ class VerifiedKeysTest {
         assertEquals(List.of(newPhone.id()), changed.devices().stream().map(VerifiedDevice::deviceId).toList());
         assertArrayEquals(newPhone.keys().rawIdentityKey(), bobTrust.peer(number).orElseThrow().rawAccountKey().orElseThrow());
 
-        assertFalse(bob.client().verifiedKeys(number, bobTrust).accountKeyChanged(), "reported once");
+        assertTrue(bob.client().verifiedKeys(number, bobTrust).accountKeyChanged(), "reported until acknowledged");
+        assertTrue(bobTrust.acknowledge(number));
+        assertFalse(bob.client().verifiedKeys(number, bobTrust).accountKeyChanged(), "acknowledged");
         long version = publish(newPhone);
         assertEquals(1, version, "a new account key starts a fresh list history");
         VerifiedKeys republished = bob.client().verifiedKeys(number, bobTrust);
