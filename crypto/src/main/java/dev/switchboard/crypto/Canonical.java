@@ -2,7 +2,6 @@ package dev.switchboard.crypto;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -83,7 +82,7 @@ public final class Canonical {
 
     /** {@code "sb.enc.v1" || bytes(IKenc_pub)}: what a device's identity key signs over its encryption key. */
     public static byte[] encryptionKeyStatement(byte[] ikEncPub) {
-        return new Writer(ENCRYPTION_KEY_TAG)
+        return new Wire.Writer(ENCRYPTION_KEY_TAG)
                 .bytes(Bytes.requireKey(ikEncPub, "encryption public key"))
                 .toByteArray();
     }
@@ -107,13 +106,13 @@ public final class Canonical {
             sorted.add(new Entry<>(Bytes.utf8(device.deviceId(), "device id"), device));
         }
         sortUnique(sorted, "device list of " + number);
-        Writer out = new Writer(DEVICE_LIST_TAG).str(number).u64(version).u64(issuedAt);
+        Wire.Writer out = new Wire.Writer(DEVICE_LIST_TAG).str(number, "number").u64(version).u64(issuedAt);
         for (Entry<ListedDevice> entry : sorted) {
             ListedDevice device = entry.value();
             out.bytes(entry.key())
                     .bytes(device.identityKey())
                     .bytes(device.encryptionKey())
-                    .str(device.kind());
+                    .str(device.kind(), "device kind");
         }
         return out.toByteArray();
     }
@@ -123,7 +122,7 @@ public final class Canonical {
      * companion's identity key signs to accept the account it is linked to.
      */
     public static byte[] deviceSignatureStatement(byte[] accountPub, byte[] ikSigCompanion, byte[] ikEncCompanion) {
-        return new Writer(DEVICE_SIGNATURE_TAG)
+        return new Wire.Writer(DEVICE_SIGNATURE_TAG)
                 .bytes(Bytes.requireKey(accountPub, "account public key"))
                 .bytes(Bytes.requireKey(ikSigCompanion, "companion identity public key"))
                 .bytes(Bytes.requireKey(ikEncCompanion, "companion encryption public key"))
@@ -149,7 +148,7 @@ public final class Canonical {
             sorted.add(new Entry<>(Bytes.utf8(id, "target device id"), id));
         }
         sortUnique(sorted, "message target devices");
-        Writer out = new Writer(MESSAGE_SIGNATURE_TAG).bytes(header).bytes(ciphertextSha256).bytes(keyCommitment);
+        Wire.Writer out = new Wire.Writer(MESSAGE_SIGNATURE_TAG).bytes(header).bytes(ciphertextSha256).bytes(keyCommitment);
         for (Entry<String> entry : sorted) {
             out.bytes(entry.key());
         }
@@ -170,7 +169,7 @@ public final class Canonical {
     public static byte[] messageInfo(String senderDeviceId, String targetDeviceId) {
         requireText(senderDeviceId, "sender device id");
         requireText(targetDeviceId, "target device id");
-        return new Writer(MESSAGE_INFO_TAG).str(senderDeviceId).str(targetDeviceId).toByteArray();
+        return new Wire.Writer(MESSAGE_INFO_TAG).str(senderDeviceId, "sender device id").str(targetDeviceId, "target device id").toByteArray();
     }
 
     private record Entry<T>(byte[] key, T value) {
@@ -195,42 +194,6 @@ public final class Canonical {
     private static void requireUnsigned(long value, String what) {
         if (value < 0) {
             throw new CryptoException(what + " must not be negative, got " + value);
-        }
-    }
-
-    private static final class Writer {
-
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-
-        Writer(String tag) {
-            out.writeBytes(tag.getBytes(US_ASCII));
-        }
-
-        Writer bytes(byte[] value) {
-            u32(value.length);
-            out.writeBytes(value);
-            return this;
-        }
-
-        Writer str(String value) {
-            return bytes(Bytes.utf8(value, "string field"));
-        }
-
-        Writer u64(long value) {
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                out.write((int) (value >>> shift));
-            }
-            return this;
-        }
-
-        private void u32(int value) {
-            for (int shift = 24; shift >= 0; shift -= 8) {
-                out.write(value >>> shift);
-            }
-        }
-
-        byte[] toByteArray() {
-            return out.toByteArray();
         }
     }
 }
