@@ -1,5 +1,6 @@
 package dev.switchboard.carrier.rcs;
 
+import dev.switchboard.inbox.json.MessageJson;
 import dev.switchboard.inbox.messages.InboundMessage;
 import dev.switchboard.inbox.messages.InboundService;
 import dev.switchboard.inbox.messages.MessageService;
@@ -34,10 +35,6 @@ public final class RcsInboundWorker implements AutoCloseable {
     private static final int RECEIPT_ATTEMPTS = 6;
     /** Downloads of a peer's file are tried this many times (with backoff, about ten minutes) before a placeholder lands instead. */
     private static final int FILE_ATTEMPTS = 8;
-    /** The message model's bounds (MessageJson) for a text part, a label and postback data. */
-    private static final int MAX_TEXT = 65_536;
-    private static final int MAX_SHORT = 2_048;
-    private static final int MAX_POSTBACK = 4_096;
 
     private final Vertx vertx;
     private final RcsWebhookQueue queue;
@@ -155,15 +152,15 @@ public final class RcsInboundWorker implements AutoCloseable {
 
     private Future<MessageContent> content(String number, RcsInbound.Content c, int attempt, String providerHost) {
         if (c instanceof RcsInbound.Text t) {
-            return Future.succeededFuture(MessageContent.text(clip(t.text(), MAX_TEXT)));
+            return Future.succeededFuture(MessageContent.text(clip(t.text(), MessageJson.MAX_TEXT)));
         }
         if (c instanceof RcsInbound.Location l) {
             return Future.succeededFuture(new MessageContent(List.of(new Part.Location(l.latitude(), l.longitude(), null)), List.of(), null));
         }
         if (c instanceof RcsInbound.SuggestionResponse r) {
-            String text = clip(r.text() == null ? r.postbackData() : r.text(), MAX_SHORT);
+            String text = clip(r.text() == null ? r.postbackData() : r.text(), MessageJson.MAX_SHORT);
             return Future.succeededFuture(new MessageContent(List.of(new Part.Text(text)), List.of(),
-                    new MessageContent.InReplyTo(clip(r.postbackData(), MAX_POSTBACK), clip(r.text(), MAX_SHORT))));
+                    new MessageContent.InReplyTo(clip(r.postbackData(), MessageJson.MAX_POSTBACK), clip(r.text(), MessageJson.MAX_SHORT))));
         }
         RcsInbound.File f = (RcsInbound.File) c;
         return downloader.download(f.uri(), providerHost)

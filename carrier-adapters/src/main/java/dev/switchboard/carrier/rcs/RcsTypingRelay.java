@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RcsTypingRelay {
     private static final Duration MIN_INTERVAL = Duration.ofSeconds(3);
+    private static final int MAX_TRACKED = 10_000;
 
     private final RcsProviderSet providers;
     private final RcsCapabilityStore capabilities;
@@ -39,6 +40,10 @@ public final class RcsTypingRelay {
             return;
         }
         lastSent.put(key, now);
+        if (lastSent.size() > MAX_TRACKED) {
+            // Only recent entries matter for the throttle; older ones would just accumulate one per peer forever.
+            lastSent.values().removeIf(t -> t.plus(MIN_INTERVAL).isBefore(now));
+        }
         capabilities.fresh(entry.get().id(), peer).onSuccess(cached -> {
             if (cached.isPresent() && cached.get().reachable()) {
                 entry.get().provider().typing(peer, UUID.randomUUID().toString());

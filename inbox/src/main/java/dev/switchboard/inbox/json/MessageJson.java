@@ -17,15 +17,15 @@ import java.util.Set;
  * wrong types and out-of-range values fail with the field's path.
  */
 public final class MessageJson {
-    static final int MAX_TEXT = 65_536;
-    static final int MAX_SHORT = 2_048;
+    public static final int MAX_TEXT = 65_536;
+    public static final int MAX_SHORT = 2_048;
     static final int MAX_PARTS = 20;
     // The model's own bounds are generous: what a channel can carry (RBM's 11 suggestions, 25-character
     // chips, 200-character titles, 2 to 10 cards) is checked when the channel is chosen, naming its limit.
     static final int MAX_SUGGESTIONS = 20;
     static final int MAX_CARDS = 20;
     static final int MAX_LABEL = 255;
-    static final int MAX_POSTBACK = 4_096;
+    public static final int MAX_POSTBACK = 4_096;
 
     private MessageJson() {}
 
