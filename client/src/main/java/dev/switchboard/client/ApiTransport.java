@@ -149,16 +149,18 @@ final class ApiTransport {
         int status = response.statusCode();
         String code = "http_" + status;
         String message = "HTTP " + status + " from " + response.request().method() + " " + response.uri().getPath();
+        JsonNode details = null;
         try {
             JsonNode body = Json.MAPPER.readTree(response.body());
             if (body != null && body.hasNonNull("error")) {
                 code = body.get("error").asText();
                 message = body.path("message").asText(message);
+                details = body;
             }
         } catch (IOException notJson) {
             // A proxy's HTML error page: the status alone has to do.
         }
-        return new SwitchboardApiException(status, code, message);
+        return new SwitchboardApiException(status, code, message, details);
     }
 
     private static JsonNode json(HttpResponse<byte[]> response) {

@@ -45,6 +45,8 @@ public final class DeviceFolder {
     private static final String CURSOR_FILE = "cursor";
     private static final String TRUST_FILE = "trust.json";
     private static final String APPROVED_FILE = "approved.json";
+    private static final String HISTORY_FILE = "history.json";
+    private static final String SEEN_DEVICES_FILE = "seen-devices.json";
     /** The state field of a rotated encryption key the gateway may not have taken yet. */
     private static final String PENDING = "pendingEncryptionKey";
     private static final List<String> KEY_FIELDS =
@@ -343,6 +345,19 @@ public final class DeviceFolder {
     /** What this device learned about other numbers' account keys and device lists, in {@code trust.json}. */
     public TrustStore trustStore() {
         return new TrustStore(dir.resolve(TRUST_FILE));
+    }
+
+    /** The end-to-end messages imported from the primary's history bundle, in {@code history.json} (owner-only). */
+    public HistoryStore historyStore() {
+        return new HistoryStore(dir.resolve(HISTORY_FILE));
+    }
+
+    /**
+     * Where {@link KeyDirectory} keeps the identity keys signed device lists vouched for, in
+     * {@code seen-devices.json}: a directory for this device, checked against its trust store.
+     */
+    public KeyDirectory keyDirectory(SwitchboardClient client) {
+        return new KeyDirectory(client, trustStore(), dir.resolve(SEEN_DEVICES_FILE));
     }
 
     /** The sync cursor in the {@code cursor} file; 0 when the file does not exist yet. */
