@@ -1,5 +1,6 @@
 package dev.switchboard.client.cli;
 
+import dev.switchboard.client.AccountKeyChangedException;
 import dev.switchboard.client.KeyVerificationException;
 import dev.switchboard.client.SwitchboardApiException;
 import java.io.PrintStream;
@@ -48,6 +49,8 @@ public final class Cli {
             return USAGE;
         } catch (SwitchboardApiException e) {
             return fail(err, e.code(), e.getMessage());
+        } catch (AccountKeyChangedException e) {
+            return fail(err, "account_key_changed", e.getMessage());
         } catch (KeyVerificationException e) {
             return fail(err, "key_verification_failed", e.getMessage());
         } catch (CliFailure e) {

@@ -14,13 +14,16 @@ import java.util.Set;
  * Which options a command accepts is {@link CommandSpec}'s business, not the parser's.
  */
 record CliArgs(Optional<String> server, Optional<String> deviceDir, boolean json, boolean help,
-        Optional<String> command, Map<String, String> options, List<String> positionals) {
+        Optional<String> command, Map<String, String> options, List<String> positionals, Set<String> flags) {
 
     private static final Set<String> FLAGS = Set.of("json", "help");
+    /** Options of some commands that take no value ({@code approve --history}); {@link CommandSpec} says which. */
+    static final Set<String> COMMAND_FLAGS = Set.of("history");
 
     CliArgs {
         options = Map.copyOf(options);
         positionals = List.copyOf(positionals);
+        flags = Set.copyOf(flags);
     }
 
     static CliArgs parse(String... args) {
@@ -29,6 +32,7 @@ record CliArgs(Optional<String> server, Optional<String> deviceDir, boolean json
         boolean json = false;
         boolean help = false;
         boolean optionsEnded = false;
+        Set<String> flags = new java.util.TreeSet<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (optionsEnded || !arg.startsWith("-") || arg.equals("-")) {
@@ -55,6 +59,13 @@ record CliArgs(Optional<String> server, Optional<String> deviceDir, boolean json
                     help |= name.equals("help");
                     continue;
                 }
+                if (COMMAND_FLAGS.contains(name)) {
+                    if (value != null) {
+                        throw new UsageException("--" + name + " takes no value");
+                    }
+                    flags.add(name);
+                    continue;
+                }
                 if (value == null) {
                     if (i + 1 >= args.length) {
                         throw new UsageException("--" + name + " needs a value");
@@ -69,7 +80,7 @@ record CliArgs(Optional<String> server, Optional<String> deviceDir, boolean json
         Optional<String> server = Optional.ofNullable(options.remove("server"));
         Optional<String> deviceDir = Optional.ofNullable(options.remove("device-dir"));
         Optional<String> command = words.isEmpty() ? Optional.empty() : Optional.of(words.remove(0));
-        return new CliArgs(server, deviceDir, json, help, command, options, words);
+        return new CliArgs(server, deviceDir, json, help, command, options, words, flags);
     }
 
     /** A command option that {@link CommandSpec#validate} already made sure is present. */
@@ -79,6 +90,16 @@ record CliArgs(Optional<String> server, Optional<String> deviceDir, boolean json
             throw new UsageException("--" + name + " is required");
         }
         return value;
+    }
+
+    /** Whether a command flag ({@link #COMMAND_FLAGS}) was given. */
+    boolean flag(String name) {
+        return flags.contains(name);
+    }
+
+    /** An option the command may go without. */
+    Optional<String> optional(String name) {
+        return Optional.ofNullable(options.get(name));
     }
 
     String positional(int index) {

@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.client.DeviceCredentials;
 import dev.switchboard.client.DeviceFolder;
+import dev.switchboard.client.E2eeSender;
+import dev.switchboard.client.KeyDirectory;
+import dev.switchboard.client.MessageDecryptor;
 import dev.switchboard.client.SwitchboardClient;
+import dev.switchboard.client.TrustStore;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -28,6 +32,8 @@ final class CliContext {
     private final PrintStream err;
     private DeviceFolder folder;
     private boolean pendingKeyChecked;
+    private SwitchboardClient deviceClient;
+    private KeyDirectory keyDirectory;
 
     CliContext(CliArgs args, PrintStream out, PrintStream err) {
         this.args = args;
@@ -97,8 +103,12 @@ final class CliContext {
      * failure is a warning, and the key stays pending.
      */
     SwitchboardClient deviceClient() {
+        if (deviceClient != null) {
+            return deviceClient;
+        }
         DeviceCredentials credentials = credentials();
         SwitchboardClient client = anonymousClient().withCredentials(credentials);
+        deviceClient = client;
         if (!pendingKeyChecked) {
             pendingKeyChecked = true;
             if (folder().pendingEncryptionKey().isPresent()) {
@@ -114,6 +124,38 @@ final class CliContext {
             }
         }
         return client;
+    }
+
+    /** The verified keys of the numbers this device talks to, checked against the folder's trust store. */
+    KeyDirectory keyDirectory() {
+        if (keyDirectory == null) {
+            keyDirectory = folder().keyDirectory(deviceClient());
+        }
+        return keyDirectory;
+    }
+
+    /** Sends end-to-end encrypted where both numbers can, in the clear otherwise. */
+    E2eeSender sender() {
+        return new E2eeSender(deviceClient(), folder().keys(), keyDirectory(), folder().trustStore());
+    }
+
+    /** Reads end-to-end messages with this device's current and kept keys, and its imported history. */
+    MessageDecryptor decryptor() {
+        return MessageDecryptor.of(folder(), keyDirectory());
+    }
+
+    /**
+     * Warns on stderr, every time until {@code trust <number>}, when the account key of
+     * {@code number} changed since this device last saw it.
+     */
+    void warnIfAccountKeyChanged(String number) {
+        if (folder().trustStore().peer(number).map(TrustStore.Peer::changeUnacknowledged).orElse(false)) {
+            err.println("warning: the account key of " + number + " changed since you last saw it");
+            err.println("warning: compare the security code with " + number
+                    + " again before trusting the conversation ('security-code " + number + "')");
+            err.println("warning: once it matches, run 'trust " + number + "' to accept the new key and end this warning");
+            err.flush();
+        }
     }
 
     ObjectNode object() {

@@ -13,13 +13,15 @@ enum CommandSpec {
             List.of("number", "code", "name"), 0, new EnrollCommand()),
     LINK("link", "--name NAME", "link this device as a companion: shows a QR code and waits for approval",
             List.of("name"), 0, new LinkCommand()),
-    APPROVE("approve", "<qr text>", "approve a companion's link request (run on the primary)",
-            List.of(), 1, new ApproveCommand()),
-    SEND("send", "--to N --text T", "send a text message to N",
-            List.of("to", "text"), 0, new SendCommand()),
+    APPROVE("approve", "[--history] <qr text>",
+            "approve a companion's link request (run on the primary); --history hands it the end-to-end history",
+            List.of(), List.of(), List.of("history"), 1, new ApproveCommand()),
+    SEND("send", "--to N [--text T] [--file PATH]",
+            "send a message to N, end-to-end encrypted when N can take it; --file attaches a file",
+            List.of("to"), List.of("text", "file"), List.of(), 0, new SendCommand()),
     CONVERSATIONS("conversations", "", "list conversations, most recent first",
             List.of(), 0, new ConversationsCommand()),
-    MESSAGES("messages", "--with N", "show the conversation with N",
+    MESSAGES("messages", "--with N", "show the conversation with N, end-to-end messages decrypted",
             List.of("with"), 0, new MessagesCommand()),
     WATCH("watch", "", "print live events, one per line, until interrupted",
             List.of(), 0, new WatchCommand()),
@@ -50,15 +52,24 @@ enum CommandSpec {
     private final String arguments;
     private final String description;
     private final List<String> requiredOptions;
+    private final List<String> optionalOptions;
+    private final List<String> flags;
     private final int positionals;
     private final Command command;
 
     CommandSpec(String name, String arguments, String description, List<String> requiredOptions, int positionals,
             Command command) {
+        this(name, arguments, description, requiredOptions, List.of(), List.of(), positionals, command);
+    }
+
+    CommandSpec(String name, String arguments, String description, List<String> requiredOptions,
+            List<String> optionalOptions, List<String> flags, int positionals, Command command) {
         this.name = name;
         this.arguments = arguments;
         this.description = description;
         this.requiredOptions = requiredOptions;
+        this.optionalOptions = optionalOptions;
+        this.flags = flags;
         this.positionals = positionals;
         this.command = command;
     }
@@ -82,6 +93,10 @@ enum CommandSpec {
     void validate(CliArgs args) {
         Set<String> unknown = new TreeSet<>(args.options().keySet());
         unknown.removeAll(requiredOptions);
+        unknown.removeAll(optionalOptions);
+        Set<String> unknownFlags = new TreeSet<>(args.flags());
+        unknownFlags.removeAll(flags);
+        unknown.addAll(unknownFlags);
         if (!unknown.isEmpty()) {
             throw new UsageException(name + " does not take " + unknown.stream()
                     .map(option -> "--" + option).collect(Collectors.joining(", ")) + "; usage: " + usageLine());
@@ -90,6 +105,12 @@ enum CommandSpec {
             String value = args.options().get(option);
             if (value == null || value.isBlank()) {
                 throw new UsageException(name + " needs --" + option + "; usage: " + usageLine());
+            }
+        }
+        for (String option : optionalOptions) {
+            String value = args.options().get(option);
+            if (value != null && value.isBlank()) {
+                throw new UsageException(name + ": --" + option + " is empty; usage: " + usageLine());
             }
         }
         if (args.positionals().size() != positionals) {

@@ -1,6 +1,7 @@
 package dev.switchboard.client.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.client.DecryptedMessage;
 import dev.switchboard.client.SyncEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,15 +9,55 @@ import java.util.List;
 /** One readable line per thing, for people; scripts use {@code --json}. */
 final class HumanFormat {
 
+    /** Marks what is end-to-end encrypted. */
+    static final String LOCK = "\uD83D\uDD12";
+    static final String NOT_E2EE = "not end-to-end encrypted (SMS)";
+
     private HumanFormat() {
     }
 
-    /** {@code <peer>  <unread> unread  <last text>} */
+    /** {@code <peer>  <unread> unread  <last text>}, a lock before an end-to-end conversation's peer. */
     static String conversation(JsonNode conversation) {
         JsonNode last = conversation.path("lastMessage");
-        return conversation.path("peer").asText() + "  "
-                + conversation.path("unread").asInt() + " unread  "
-                + (last.isObject() ? messageText(last) : "");
+        boolean e2ee = conversation.path("e2ee").asBoolean(false);
+        String preview = !last.isObject() ? ""
+                : last.path("e2ee").asBoolean(false) ? "[end-to-end encrypted message]" : messageText(last);
+        return (e2ee ? LOCK + " " : "") + conversation.path("peer").asText() + "  "
+                + conversation.path("unread").asInt() + " unread  " + preview;
+    }
+
+    /** The first line of {@code messages}: whether the conversation is end-to-end encrypted. */
+    static String conversationHeader(JsonNode conversation) {
+        String peer = conversation.path("peer").asText();
+        return conversation.path("e2ee").asBoolean(false)
+                ? LOCK + " conversation with " + peer + ": end-to-end encrypted"
+                : "conversation with " + peer + ": " + NOT_E2EE;
+    }
+
+    /**
+     * As {@link #message(JsonNode)}, with what this device could read: a lock and the decrypted text
+     * for an end-to-end message, or why it cannot be read.
+     */
+    static String message(DecryptedMessage read) {
+        JsonNode message = read.message();
+        if (!read.e2ee()) {
+            return message(message);
+        }
+        boolean incoming = "in".equals(message.path("direction").asText());
+        String peer = message.path(incoming ? "from" : "to").asText();
+        String body;
+        if (!read.readable()) {
+            body = "[cannot decrypt: " + read.error() + "]";
+        } else {
+            String text = read.text() == null ? "" : read.text();
+            List<String> kinds = new ArrayList<>();
+            read.parts().forEach(part -> kinds.add(part.path("type").asText()
+                    + (part.hasNonNull("fileName") ? " " + part.path("fileName").asText() : "")));
+            body = (text + (kinds.isEmpty() ? "" : (text.isEmpty() ? "" : " ") + "[" + String.join(", ", kinds) + "]"))
+                    .replaceAll("\\s*[\\r\\n]+\\s*", " \u23ce ");
+        }
+        return message.path("createdAt").asText() + "  " + LOCK + " " + (incoming ? "<- " : "-> ") + peer + "  "
+                + body + "  [" + message.path("status").asText() + "]";
     }
 
     /** {@code <time>  -> <peer>  <text>  [status]} for outgoing, {@code <-} and the sender for incoming. */
@@ -41,7 +82,7 @@ final class HumanFormat {
         switch (event.type()) {
             case "message.created":
             case "message.updated":
-                detail = message(data);
+                detail = data.path("e2ee").asBoolean(false) ? LOCK + " " + message(data) : message(data);
                 break;
             case "conversation.read":
                 detail = "conversation " + data.path("conversationId").asText() + " read up to " + data.path("upTo").asText();

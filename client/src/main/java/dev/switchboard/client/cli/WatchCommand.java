@@ -1,7 +1,9 @@
 package dev.switchboard.client.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.client.DecryptedMessage;
 import dev.switchboard.client.DeviceFolder;
+import dev.switchboard.client.MessageDecryptor;
 import dev.switchboard.client.SwitchboardApiException;
 import dev.switchboard.client.SyncEvent;
 import dev.switchboard.client.SyncListener;
@@ -45,6 +47,7 @@ final class WatchCommand implements Command {
 
         private final CliContext context;
         private final CompletableFuture<SwitchboardApiException> stopped;
+        private MessageDecryptor decryptor;
 
         Printer(CliContext context, CompletableFuture<SwitchboardApiException> stopped) {
             this.context = context;
@@ -53,15 +56,30 @@ final class WatchCommand implements Command {
 
         @Override
         public void onEvent(SyncEvent e) {
+            DecryptedMessage read = decrypted(e);
             if (context.json()) {
                 context.printJson(context.object()
                         .put("seq", e.seq())
                         .put("type", e.type())
                         .put("at", String.valueOf(e.at()))
-                        .set("data", e.data()));
+                        .set("data", read == null ? e.data() : MessagesCommand.json(read)));
+            } else if (read != null) {
+                context.println("#" + e.seq() + " " + e.type() + "  " + HumanFormat.message(read));
             } else {
                 context.println(HumanFormat.event(e));
             }
+        }
+
+        /** An end-to-end message event, read on this device; null for any other event. */
+        private DecryptedMessage decrypted(SyncEvent e) {
+            boolean message = e.type().equals("message.created") || e.type().equals("message.updated");
+            if (!message || !e.data().path("e2ee").asBoolean(false)) {
+                return null;
+            }
+            if (decryptor == null) {
+                decryptor = context.decryptor();
+            }
+            return decryptor.decrypt(e.data());
         }
 
         @Override
