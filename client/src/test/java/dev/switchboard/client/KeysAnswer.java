@@ -30,7 +30,11 @@ final class KeysAnswer {
     }
 
     KeysAnswer device(String deviceId, String kind, DeviceKeys keys) {
-        devices.put(deviceId, new Entry(deviceId, kind, keys, "1"));
+        return device(deviceId, kind, keys, "1");
+    }
+
+    KeysAnswer device(String deviceId, String kind, DeviceKeys keys, String keyId) {
+        devices.put(deviceId, new Entry(deviceId, kind, keys, keyId));
         return this;
     }
 

@@ -83,4 +83,22 @@ class CliArgsTest {
     void singleDashOptionsOtherThanHelpAreUsageErrors() {
         assertThrows(UsageException.class, () -> CliArgs.parse("token", "-x"));
     }
+
+    @Test
+    void historyIsAFlagOfApproveAndNoOtherCommand() {
+        CliArgs approve = CliArgs.parse("approve", "--history", "sblink:2:x");
+
+        assertTrue(approve.flag("history"));
+        assertEquals(List.of("sblink:2:x"), approve.positionals());
+        CommandSpec.named("approve").validate(approve);
+        assertThrows(UsageException.class, () -> CliArgs.parse("approve", "--history=yes", "x"));
+        assertThrows(UsageException.class, () -> CommandSpec.named("send").validate(CliArgs.parse("send", "--to", "+39", "--text", "t", "--history")));
+    }
+
+    @Test
+    void sendTakesTextOrFileAndRefusesAnEmptyOne() {
+        CommandSpec.named("send").validate(CliArgs.parse("send", "--to", "+39", "--file", "/tmp/x"));
+        CommandSpec.named("send").validate(CliArgs.parse("send", "--to", "+39", "--text", "hi"));
+        assertThrows(UsageException.class, () -> CommandSpec.named("send").validate(CliArgs.parse("send", "--to", "+39", "--text", " ")));
+    }
 }
