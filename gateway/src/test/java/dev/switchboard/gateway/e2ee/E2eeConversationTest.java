@@ -171,7 +171,7 @@ class E2eeConversationTest {
             assertFalse(sms.encrypted());
             smsc.awaitSubmitted(1, WAIT);
             assertTrue(smsc.submittedTo(C).stream().anyMatch(s -> s.text().contains(toC)), "C got the text over SMS");
-            smsc.mobileOriginated(C, A, "C answers".getBytes(StandardCharsets.UTF_8), (byte) 0);
+            smsc.mobileOriginated(C.substring(1), A.substring(1), "C answers".getBytes(StandardCharsets.UTF_16BE), (byte) 8);
             gw.awaitWhileTimePasses("C's answer", WAIT, () -> aLaptop.client().conversationWith(C)
                     .map(c -> aLaptop.client().allMessages(c.path("id").asText()).size() == 2).orElse(false));
             for (E2eeParty party : parties.subList(0, 3)) {
