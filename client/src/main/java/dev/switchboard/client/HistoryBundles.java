@@ -77,7 +77,7 @@ public final class HistoryBundles {
                 throw new IllegalArgumentException("the history bundle holds an entry that is not JSON", e);
             }
         }
-        store.putAll(entries);
+        store.putAll(pointer.mediaId(), entries);
         return entries.size();
     }
 

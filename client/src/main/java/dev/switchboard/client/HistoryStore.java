@@ -16,7 +16,8 @@ import java.util.Optional;
  * are plaintext, so the file ({@code history.json} in the {@link DeviceFolder}) is owner-only,
  * like the keys next to it:
  * <pre>
- *   {"messages": {"msg_1": {"id", "from", "to", "direction", "createdAt", "text", "parts"}}}
+ *   {"messages": {"msg_1": {"id", "from", "to", "direction", "createdAt", "text", "parts"}},
+ *    "imported": ["med_..."]}
  * </pre>
  * An entry is the JSON that {@link HistoryBundles} exports. Thread-safe within one process.
  */
@@ -45,6 +46,26 @@ public final class HistoryStore {
             }
             messages.set(id, entry.deepCopy());
         }
+        save(root);
+    }
+
+    /** Whether the bundle stored as {@code mediaId} was imported here already. */
+    public synchronized boolean imported(String mediaId) {
+        for (JsonNode id : load().path("imported")) {
+            if (id.asText().equals(mediaId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Adds {@code entries} from the bundle stored as {@code mediaId}, and remembers that it was imported. */
+    public synchronized void putAll(String mediaId, List<JsonNode> entries) {
+        putAll(entries);
+        ObjectNode root = load();
+        com.fasterxml.jackson.databind.node.ArrayNode imported = root.path("imported") instanceof com.fasterxml.jackson.databind.node.ArrayNode a
+                ? a : root.putArray("imported");
+        imported.add(mediaId);
         save(root);
     }
 
