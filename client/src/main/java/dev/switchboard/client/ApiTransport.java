@@ -83,6 +83,12 @@ final class ApiTransport {
         send(request(path, REQUEST_TIMEOUT).DELETE());
     }
 
+    void delete(String path, JsonNode body) {
+        send(request(path, REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .method("DELETE", HttpRequest.BodyPublishers.ofByteArray(toBytes(body))));
+    }
+
     JsonNode postBytes(String path, byte[] body, String contentType, Map<String, String> headers) {
         HttpRequest.Builder request = request(path, MEDIA_TIMEOUT)
                 .header("Content-Type", contentType)

@@ -82,6 +82,21 @@ public final class ApprovedDevices {
         return new ApprovedDevices(copy);
     }
 
+    /**
+     * These approvals and those of {@code other}; for a device in both, this one's approval wins
+     * unless only {@code other}'s knows the identity key.
+     */
+    public ApprovedDevices union(ApprovedDevices other) {
+        ApprovedDevices merged = this;
+        for (Approval approval : other.approvals.values()) {
+            Approval mine = approvals.get(approval.deviceId());
+            if (mine == null || (mine.identityKey().isEmpty() && approval.identityKey().isPresent())) {
+                merged = merged.with(approval);
+            }
+        }
+        return merged;
+    }
+
     public boolean contains(String deviceId) {
         return approvals.containsKey(deviceId);
     }

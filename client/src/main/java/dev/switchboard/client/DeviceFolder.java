@@ -101,6 +101,7 @@ public final class DeviceFolder {
             state.remove("encryptionKeyId");
             state.remove("previousEncryptionKeys");
             state.remove(PENDING);
+            state.remove("historyPointer");
         }
         writeState(state);
         if (!sameDevice) {
@@ -340,6 +341,26 @@ public final class DeviceFolder {
         if (approved.contains(deviceId)) {
             saveApproved(approved.without(deviceId));
         }
+    }
+
+    /**
+     * Keeps where this companion finds its primary's history bundle (from the provisioning message),
+     * in {@code state.json}, owner-only: the pointer holds the bundle's key.
+     */
+    public synchronized void saveHistoryPointer(HistoryPointer pointer) {
+        Objects.requireNonNull(pointer, "pointer");
+        ObjectNode state = readState();
+        state.putObject("historyPointer").put("mediaId", pointer.mediaId()).put("key", Base64Url.encode(pointer.key()));
+        writeState(state);
+    }
+
+    /** The history pointer saved at linking, if the primary sent one. */
+    public synchronized Optional<HistoryPointer> historyPointer() {
+        JsonNode pointer = readState().get("historyPointer");
+        if (pointer == null || !pointer.isObject()) {
+            return Optional.empty();
+        }
+        return Optional.of(new HistoryPointer(Json.requiredText(pointer, "mediaId"), Base64Url.decode(Json.requiredText(pointer, "key"))));
     }
 
     /** What this device learned about other numbers' account keys and device lists, in {@code trust.json}. */

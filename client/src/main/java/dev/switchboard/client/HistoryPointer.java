@@ -1,19 +1,17 @@
 package dev.switchboard.client;
 
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Where a new companion finds its end-to-end history: the media id of the encrypted history bundle
- * its primary uploaded, and the bundle's 32-byte key. It travels inside the sealed provisioning
- * message, so the gateway, which stores the bundle, never has the key. The array is copied in and out.
+ * Where a new companion finds the primary's history bundle: the media id of the uploaded
+ * (encrypted) bundle and the 32-byte key that opens it. It travels only inside the sealed
+ * provisioning message; the key is a secret, so {@link #toString()} does not print it.
  */
 public record HistoryPointer(String mediaId, byte[] key) {
 
     public HistoryPointer {
         Objects.requireNonNull(mediaId, "mediaId");
-        Objects.requireNonNull(key, "key");
-        key = key.clone();
+        key = Objects.requireNonNull(key, "key").clone();
     }
 
     @Override
@@ -23,17 +21,16 @@ public record HistoryPointer(String mediaId, byte[] key) {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof HistoryPointer that && mediaId.equals(that.mediaId) && Arrays.equals(key, that.key);
+        return other instanceof HistoryPointer that && mediaId.equals(that.mediaId) && java.util.Arrays.equals(key, that.key);
     }
 
     @Override
     public int hashCode() {
-        return mediaId.hashCode();
+        return mediaId.hashCode() * 31 + java.util.Arrays.hashCode(key);
     }
 
-    /** Never shows the key. */
     @Override
     public String toString() {
-        return "HistoryPointer[mediaId=" + mediaId + "]";
+        return "HistoryPointer[mediaId=" + mediaId + ", key=[REDACTED]]";
     }
 }

@@ -133,12 +133,21 @@ final class KeyVerifier {
      */
     static List<ListedDevice> devicesToSign(String number, String selfDeviceId, DeviceKeys primaryKeys,
             ApprovedDevices approved, JsonNode answer) {
+        return devicesToSign(number, selfDeviceId, primaryKeys, approved, answer, null);
+    }
+
+    /** As above, leaving out {@code leaveOut} (a device being unlinked) whether approved or not. */
+    static List<ListedDevice> devicesToSign(String number, String selfDeviceId, DeviceKeys primaryKeys,
+            ApprovedDevices approved, JsonNode answer, String leaveOut) {
         String answered = Json.optionalText(answer, "number");
         if (!number.equals(answered)) {
             throw new KeyVerificationException(number, Reason.MISMATCH,
                     "the gateway answered with the keys of " + answered + " when asked for " + number);
         }
         Map<String, ShownDevice> shown = devices(number, answer);
+        if (leaveOut != null && !leaveOut.equals(selfDeviceId)) {
+            shown.remove(leaveOut);
+        }
         ShownDevice own = shown.get(selfDeviceId);
         if (own == null) {
             throw new KeyVerificationException(number, Reason.MISMATCH,
@@ -185,12 +194,42 @@ final class KeyVerifier {
         return devices;
     }
 
-    // -----------------------------------------------------------------------------------------
-
-    private record SignedList(long version, Map<String, ListedDevice> devices, byte[] statement, byte[] signature) {
+    /**
+     * The companions the account key already vouched for: those in the stored device list of an
+     * answer of {@code GET /v1/keys/{number}}, when that list verifies with {@code accountKey}
+     * (stale or not), each with the identity key it was listed under. A server cannot add a device
+     * here, since it cannot sign with the account key.
+     */
+    static ApprovedDevices listedByAccount(String number, byte[] accountKey, JsonNode answer) {
+        JsonNode list = answer.get("deviceList");
+        ApprovedDevices approved = ApprovedDevices.none();
+        if (list == null || !list.isObject()) {
+            return approved;
+        }
+        SignedList signed = signedList(number, list);
+        if (!signed.signedBy(accountKey)) {
+            return approved;
+        }
+        for (ListedDevice device : signed.devices().values()) {
+            if ("companion".equals(device.kind())) {
+                approved = approved.with(device.deviceId(), device.identityKey());
+            }
+        }
+        return approved;
     }
 
-    private static SignedList signedList(String number, JsonNode list) {
+    // -----------------------------------------------------------------------------------------
+
+    /** A device list as shown, decoded; its signature is not checked yet. */
+    record SignedList(long version, Map<String, ListedDevice> devices, byte[] statement, byte[] signature) {
+
+        boolean signedBy(byte[] accountKey) {
+            return accountKey != null && Ed25519.verify(accountKey, statement, signature);
+        }
+    }
+
+    /** @throws KeyVerificationException ({@link Reason#MALFORMED}) when {@code list} is not a well-formed device list */
+    static SignedList signedList(String number, JsonNode list) {
         JsonNode version = list.get("version");
         JsonNode issuedAt = list.get("issuedAt");
         if (version == null || !version.canConvertToLong() || version.asLong() < 1) {

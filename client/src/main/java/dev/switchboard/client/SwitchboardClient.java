@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.crypto.Canonical;
 import dev.switchboard.crypto.ListedDevice;
+import dev.switchboard.crypto.RawKeyPair;
+import dev.switchboard.crypto.X25519;
+import java.security.SecureRandom;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -28,9 +31,12 @@ public final class SwitchboardClient {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration LINK_POLL_INTERVAL = Duration.ofMillis(250);
     private static final int MAX_PAGE = 200;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ApiTransport api;
     private final DeviceCredentials credentials;
+    /** This device's keys, when given ({@link #withKeys}): a primary then signs the device list when it unlinks. */
+    private final DeviceKeys keys;
 
     public SwitchboardClient(URI server) {
         this(server, defaultHttpClient());
@@ -38,17 +44,27 @@ public final class SwitchboardClient {
 
     /** For callers that manage their own {@link HttpClient} (proxies, TLS, executors). */
     public SwitchboardClient(URI server, HttpClient http) {
-        this(new ApiTransport(http, checkServer(server), null), null);
+        this(new ApiTransport(http, checkServer(server), null), null, null);
     }
 
-    private SwitchboardClient(ApiTransport api, DeviceCredentials credentials) {
+    private SwitchboardClient(ApiTransport api, DeviceCredentials credentials, DeviceKeys keys) {
         this.api = api;
         this.credentials = credentials;
+        this.keys = keys;
     }
 
     public SwitchboardClient withCredentials(DeviceCredentials c) {
         Objects.requireNonNull(c, "credentials");
-        return new SwitchboardClient(api.withToken(c.token()), c);
+        return new SwitchboardClient(api.withToken(c.token()), c, keys);
+    }
+
+    /**
+     * The same client, knowing this device's keys: {@link #unlink(String)} on a primary then signs
+     * the new device list itself.
+     */
+    public SwitchboardClient withKeys(DeviceKeys deviceKeys) {
+        Objects.requireNonNull(deviceKeys, "deviceKeys");
+        return new SwitchboardClient(api, credentials, deviceKeys);
     }
 
     public Optional<DeviceCredentials> credentials() {
@@ -81,20 +97,25 @@ public final class SwitchboardClient {
     }
 
     /**
-     * Starts linking this (new) device. The ephemeral private key is not kept yet: the provisioning
-     * message is a plaintext placeholder until end-to-end encryption encrypts it to this key.
+     * Starts linking this (new) device: generates an ephemeral X25519 key pair and a 32-byte linking
+     * secret here, registers the device's keys and the ephemeral key, and returns the request with
+     * its QR text ({@link LinkRequest#qr()}, which carries the linking secret: the server never sees
+     * it). Show the QR code to the primary, then {@link #awaitLink}.
      */
     public LinkRequest createLinkRequest(String name, DeviceKeys keys) {
+        RawKeyPair ephemeral = X25519.generate();
+        byte[] linkingSecret = new byte[LinkQr.LINKING_SECRET_BYTES];
+        RANDOM.nextBytes(linkingSecret);
         ObjectNode body = Json.MAPPER.createObjectNode()
                 .put("name", name)
                 .put("identityKey", keys.identityKeyB64())
                 .put("encryptionKey", keys.encryptionKeyB64())
                 .put("encryptionKeyId", DeviceKeys.FIRST_ENCRYPTION_KEY_ID)
                 .put("encryptionKeySignature", keys.encryptionKeySignatureB64())
-                .put("ephemeralKey", DeviceKeys.rawPublicKeyB64(DeviceKeys.generateEphemeral().getPublic()));
+                .put("ephemeralKey", Base64Url.encode(ephemeral.publicKey()));
         JsonNode answer = api.post("/v1/link-requests", body);
-        return new LinkRequest(Json.requiredText(answer, "linkId"), Json.requiredText(answer, "secret"),
-                Json.requiredText(answer, "qr"), Json.instant(answer, "expiresAt"));
+        return new LinkRequest(Json.requiredText(answer, "linkId"), Json.requiredText(answer, "deviceId"),
+                Json.requiredText(answer, "secret"), Json.instant(answer, "expiresAt"), keys, ephemeral, linkingSecret);
     }
 
     /** One look at the request: {@code {"status":"pending"|"expired"|"approved",...}}. */
@@ -104,21 +125,26 @@ public final class SwitchboardClient {
     }
 
     /**
-     * Polls until the primary approves. The server hands the token out exactly once, so the result
-     * must be saved before anything else can fail.
+     * Waits for the primary's approval and completes the link: opens the sealed provisioning message
+     * with this request's linking secret, checks it (account signature over this device's keys, a
+     * device list signed by the account key listing this device), signs the account key back and
+     * collects the token. The server hands the token out exactly once, so the result must be saved
+     * before anything else can fail; seed the trust store with {@link Provisioning#trust}.
      *
-     * @throws SwitchboardApiException 409 {@code link_expired} when the request expired first
+     * @throws LinkRefusedException when the provisioning does not open or does not hold: the link is
+     *         not completed
+     * @throws SwitchboardApiException 409 {@code link_expired} when the request expired first;
+     *         409 {@code link_outdated} when the number's devices changed since the approval
      * @throws IllegalStateException when {@code timeout} passes while still pending
      */
-    public DeviceCredentials awaitApproval(LinkRequest req, Duration timeout) {
+    public LinkedDevice awaitLink(LinkRequest req, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             JsonNode state = pollLink(req);
             String status = state.path("status").asText();
             switch (status) {
                 case "approved":
-                    return new DeviceCredentials(Json.optionalText(state, "number"),
-                            Json.requiredText(state, "deviceId"), Json.requiredText(state, "token"));
+                    return complete(req, state);
                 case "expired":
                     throw new SwitchboardApiException(409, "link_expired",
                             "link request " + req.linkId() + " expired before it was approved");
@@ -135,25 +161,66 @@ public final class SwitchboardClient {
         }
     }
 
+    /** {@link #awaitLink}, keeping only the credentials. */
+    public DeviceCredentials awaitApproval(LinkRequest req, Duration timeout) {
+        return awaitLink(req, timeout).credentials();
+    }
+
+    private LinkedDevice complete(LinkRequest req, JsonNode state) {
+        String number = Json.requiredText(state, "number");
+        String deviceId = Json.requiredText(state, "deviceId");
+        if (!deviceId.equals(req.deviceId())) {
+            throw new LinkRefusedException("the server approved link request " + req.linkId() + " for device " + deviceId
+                    + ", not the reserved " + req.deviceId() + "; link refused");
+        }
+        Provisioning provisioning = LinkProtocol.open(req, number, Json.optionalText(state, "provisioning"));
+        byte[] deviceSignature = LinkProtocol.deviceSignature(req.keys(), provisioning.rawAccountKey());
+        ObjectNode body = Json.MAPPER.createObjectNode()
+                .put("secret", req.secret())
+                .put("deviceSignature", Base64Url.encode(deviceSignature));
+        JsonNode answer = api.post("/v1/link-requests/" + ApiTransport.segment(req.linkId()) + "/complete", body);
+        DeviceCredentials credentials = new DeviceCredentials(Json.requiredText(answer, "number"),
+                Json.requiredText(answer, "deviceId"), Json.requiredText(answer, "token"));
+        return new LinkedDevice(credentials, provisioning);
+    }
+
     /**
-     * Approves a scanned link QR code as the primary: the signature proves the approval comes from
-     * the holder of the account's identity key, bound to this request's ephemeral key. Record the
-     * returned id ({@link DeviceFolder#recordApproved}, or {@link ApprovedDevices#with}): only
-     * companions this primary approved are signed by {@link #publishDeviceList}.
-     *
-     * @return the new companion's device id
-     * @throws IllegalArgumentException if {@code qrText} is not a Switchboard link code
+     * {@link #approveLink(String, DeviceKeys, ApprovedDevices, HistoryPointer)} with no approvals
+     * recorded besides the companions the number's stored device list (signed by this account key)
+     * already holds, and no history.
      */
     public String approveLink(String qrText, DeviceKeys primaryKeys) {
+        return approveLink(qrText, primaryKeys, ApprovedDevices.none(), null);
+    }
+
+    /**
+     * Approves a scanned link QR code as the primary. Checks that the request the server shows has
+     * the QR code's identity and ephemeral keys and a signed encryption key; signs the companion's
+     * keys with the account key; signs a new device list (the devices this primary may sign, see
+     * {@link #publishDeviceList}, plus the companion, one version up); and seals the provisioning
+     * message (number, account key and signature, the list, {@code history}) to the QR code's
+     * ephemeral key under its linking secret. Companions in {@code approved} or in the stored list
+     * signed by this account key count as approved. Record the returned id
+     * ({@link DeviceFolder#recordApproved}).
+     *
+     * @param history where the companion finds this primary's history bundle, or null
+     * @return the new companion's device id
+     * @throws IllegalArgumentException if {@code qrText} is not a Switchboard link code
+     * @throws LinkRefusedException when the server's request does not match the QR code
+     * @throws KeyVerificationException when the number shows a device this primary may not sign
+     * @throws SwitchboardApiException e.g. 409 {@code too_many_devices}, {@code link_expired},
+     *         {@code stale_version} or {@code list_mismatch} (the devices changed meanwhile: try again)
+     */
+    public String approveLink(String qrText, DeviceKeys primaryKeys, ApprovedDevices approved, HistoryPointer history) {
         LinkQr qr = LinkQr.parse(qrText);
+        Objects.requireNonNull(primaryKeys, "primaryKeys");
+        Objects.requireNonNull(approved, "approved");
         DeviceCredentials self = requireCredentials();
-        byte[] signed = ("sblink-approve:" + qr.linkId() + ":" + qr.ephemeralKey()).getBytes(StandardCharsets.UTF_8);
-        ObjectNode provisioning = Json.MAPPER.createObjectNode()
-                .put("number", self.number())
-                .put("primaryDeviceId", self.deviceId());
-        ObjectNode body = Json.MAPPER.createObjectNode()
-                .put("accountSignature", Base64Url.encode(primaryKeys.sign(signed)))
-                .put("provisioning", Base64Url.encode(provisioning.toString().getBytes(StandardCharsets.UTF_8)));
+        String number = requireNumber(self);
+        JsonNode details = api.get("/v1/link-requests/" + ApiTransport.segment(qr.linkId()) + "/details");
+        ListedDevice companion = LinkProtocol.checkDetails(qr, details);
+        JsonNode keysAnswer = api.get("/v1/keys/" + ApiTransport.segment(number));
+        ObjectNode body = LinkProtocol.approval(number, self.deviceId(), primaryKeys, approved, qr, companion, keysAnswer, history);
         JsonNode answer = api.post("/v1/link-requests/" + ApiTransport.segment(qr.linkId()) + "/approve", body);
         return Json.requiredText(answer, "deviceId");
     }
@@ -266,22 +333,8 @@ public final class SwitchboardClient {
         }
         JsonNode answer = api.get("/v1/keys/" + ApiTransport.segment(number));
         List<ListedDevice> devices = KeyVerifier.devicesToSign(number, self.deviceId(), primaryKeys, approved, answer);
-        JsonNode stored = answer.path("deviceList");
-        long version = stored.isObject() ? stored.path("version").asLong(0) + 1 : 1;
-        long issuedAt = System.currentTimeMillis();
-        byte[] signature = primaryKeys.sign(Canonical.deviceList(number, version, issuedAt, devices));
-        ObjectNode body = Json.MAPPER.createObjectNode()
-                .put("version", version)
-                .put("issuedAt", issuedAt)
-                .put("signature", Base64Url.encode(signature));
-        ArrayNode listed = body.putArray("devices");
-        for (ListedDevice device : devices) {
-            listed.addObject()
-                    .put("deviceId", device.deviceId())
-                    .put("identityKey", Base64Url.encode(device.identityKey()))
-                    .put("encryptionKey", Base64Url.encode(device.encryptionKey()))
-                    .put("kind", device.kind());
-        }
+        long version = LinkProtocol.nextVersion(answer);
+        ObjectNode body = LinkProtocol.signedList(number, version, devices, primaryKeys);
         JsonNode published = api.put("/v1/devices/list", body);
         return published.path("version").asLong(version);
     }
@@ -404,8 +457,55 @@ public final class SwitchboardClient {
         return devices;
     }
 
+    /**
+     * Unlinks a device. On a primary whose keys this client knows ({@link #withKeys}), unlinking a
+     * companion signs the new device list (the remaining devices, one version up) and sends it along,
+     * as the gateway requires once the number has a list; see
+     * {@link #unlink(String, DeviceKeys, ApprovedDevices)}. Otherwise (a companion leaving, or no
+     * keys known) it sends no list.
+     */
     public void unlink(String deviceId) {
-        api.delete("/v1/devices/" + ApiTransport.segment(deviceId));
+        DeviceCredentials self = requireCredentials();
+        if (keys == null || deviceId.equals(self.deviceId()) || self.number() == null) {
+            api.delete("/v1/devices/" + ApiTransport.segment(deviceId));
+            return;
+        }
+        unlinkSigned(deviceId, keys, ApprovedDevices.none(), self, api.get("/v1/keys/" + ApiTransport.segment(self.number())));
+    }
+
+    /**
+     * Unlinks companion {@code deviceId} as the primary, signing the new device list: the devices
+     * this primary may sign ({@link #publishDeviceList}; companions in {@code approved} or in the
+     * stored list signed by this account key) without {@code deviceId}, one version up. The list and
+     * the unlink commit together. Called on a companion (or for this device itself) it sends no list,
+     * and the gateway decides (a companion may unlink only itself).
+     *
+     * @throws KeyVerificationException when the number shows a device this primary may not sign
+     * @throws SwitchboardApiException 409 {@code stale_version} or {@code list_mismatch} when the
+     *         devices changed meanwhile (call again)
+     */
+    public void unlink(String deviceId, DeviceKeys primaryKeys, ApprovedDevices approved) {
+        Objects.requireNonNull(primaryKeys, "primaryKeys");
+        Objects.requireNonNull(approved, "approved");
+        DeviceCredentials self = requireCredentials();
+        String number = requireNumber(self);
+        unlinkSigned(deviceId, primaryKeys, approved, self, api.get("/v1/keys/" + ApiTransport.segment(number)));
+    }
+
+    private void unlinkSigned(String deviceId, DeviceKeys primaryKeys, ApprovedDevices approved, DeviceCredentials self,
+            JsonNode answer) {
+        String number = self.number();
+        KeyVerifier.ShownDevice own = KeyVerifier.devices(number, answer).get(self.deviceId());
+        if (deviceId.equals(self.deviceId()) || own == null || !"primary".equals(own.keys().kind())) {
+            // Only the primary signs lists; a companion leaving on its own leaves the list stale.
+            api.delete("/v1/devices/" + ApiTransport.segment(deviceId));
+            return;
+        }
+        ApprovedDevices vouched = approved.union(KeyVerifier.listedByAccount(number, primaryKeys.rawIdentityKey(), answer));
+        List<ListedDevice> remaining = KeyVerifier.devicesToSign(number, self.deviceId(), primaryKeys, vouched, answer, deviceId);
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.set("deviceList", LinkProtocol.signedList(number, LinkProtocol.nextVersion(answer), remaining, primaryKeys));
+        api.delete("/v1/devices/" + ApiTransport.segment(deviceId), body);
     }
 
     /** @return {@code {"mediaId","size","contentType","sha256"}} */
@@ -419,6 +519,13 @@ public final class SwitchboardClient {
     }
 
     // -----------------------------------------------------------------------------------------
+
+    private static String requireNumber(DeviceCredentials self) {
+        if (self.number() == null) {
+            throw new IllegalStateException("these credentials do not say which number this device belongs to");
+        }
+        return self.number();
+    }
 
     private DeviceCredentials requireCredentials() {
         if (credentials == null) {

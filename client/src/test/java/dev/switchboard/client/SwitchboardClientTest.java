@@ -41,7 +41,8 @@ class SwitchboardClientTest {
 
     @Test
     void authenticatedCallsNeedCredentials() {
-        String qr = "sblink:1:lnk1:" + DeviceKeys.rawPublicKeyB64(DeviceKeys.generateEphemeral().getPublic());
+        String qr = "sblink:2:lnk1:" + DeviceKeys.rawPublicKeyB64(DeviceKeys.generateEphemeral().getPublic()) + ":"
+                + DeviceKeys.generate().identityKeyB64() + ":" + Base64Url.encode(new byte[32]);
 
         assertThrows(IllegalStateException.class, () -> anonymous.approveLink(qr, DeviceKeys.generate()));
         assertThrows(IllegalStateException.class, () -> anonymous.stream(CursorStore.inMemory(0), e -> { }));
@@ -62,10 +63,15 @@ class SwitchboardClientTest {
 
     @Test
     void credentialsAndLinkRequestsDoNotPrintTheirSecrets() {
-        LinkRequest link = new LinkRequest("lnk1", "s3cret", "sblink:1:lnk1:x", Instant.parse("2026-01-01T10:02:00Z"));
+        byte[] linkingSecret = new byte[32];
+        java.util.Arrays.fill(linkingSecret, (byte) 7);
+        LinkRequest link = new LinkRequest("lnk1", "dev1", "s3cret", Instant.parse("2026-01-01T10:02:00Z"), DeviceKeys.generate(),
+                dev.switchboard.crypto.X25519.generate(), linkingSecret);
 
         assertFalse(PRIMARY.toString().contains("tok-primary"));
         assertFalse(link.toString().contains("s3cret"));
+        assertFalse(link.toString().contains(Base64Url.encode(linkingSecret)), "nor the linking secret");
+        assertTrue(link.qr().endsWith(":" + Base64Url.encode(linkingSecret)), "which only the QR text carries");
     }
 
     // --- crash-safe encryption key rotation ----------------------------------------------------

@@ -46,6 +46,13 @@ import java.util.List;
  *                            u32(32) || 32 bytes
  *   messageInfo              "sb.msg.v1"     || str(senderDeviceId) || str(targetDeviceId)
  *                            the HPKE info when wrapping a content key to one target device
+ *   accountSignatureStatement "sb.acctsig.v1" || str(number) || str(deviceId) || bytes(IKsig_c) || bytes(IKenc_c)
+ *                            signed by the account key (the primary's IKsig) when it links the
+ *                            companion deviceId: the account vouches for exactly these keys
+ *   provisioningInfo         "sb.prov.v1"    || str(linkId)
+ *                            the HPKE info of the provisioning message sealed (PSK mode, psk_id
+ *                            {@value #LINK_PSK_ID}, psk = the QR code's linking secret) to the link
+ *                            request's ephemeral key, so it cannot be replayed to another request
  * </pre>
  *
  * <p>Key derivation (not a statement, nothing is signed under this label on its own):
@@ -69,6 +76,10 @@ public final class Canonical {
     public static final String DEVICE_LIST_TAG = "sb.devlist.v1";
     public static final String MESSAGE_SIGNATURE_TAG = "sb.msgsig.v2";
     public static final String MESSAGE_INFO_TAG = "sb.msg.v1";
+    public static final String ACCOUNT_SIGNATURE_TAG = "sb.acctsig.v1";
+    public static final String PROVISIONING_INFO_TAG = "sb.prov.v1";
+    /** The HPKE {@code psk_id} of the provisioning message; the psk is the QR code's linking secret. */
+    public static final String LINK_PSK_ID = "sb.link.v1";
     /** The HKDF info of {@link #keyCommitment}. */
     public static final String KEY_COMMITMENT_INFO = "sb.ck.commit.v1";
     /** The length of {@link #keyCommitment} in bytes. */
@@ -170,6 +181,28 @@ public final class Canonical {
         requireText(senderDeviceId, "sender device id");
         requireText(targetDeviceId, "target device id");
         return new Wire.Writer(MESSAGE_INFO_TAG).str(senderDeviceId, "sender device id").str(targetDeviceId, "target device id").toByteArray();
+    }
+
+    /**
+     * {@code "sb.acctsig.v1" || str(number) || str(deviceId) || bytes(IKsig_c) || bytes(IKenc_c)}:
+     * what the account key signs to vouch for a companion's keys under its device id and number.
+     */
+    public static byte[] accountSignatureStatement(String number, String deviceId, byte[] ikSigCompanion,
+            byte[] ikEncCompanion) {
+        requireText(number, "account signature number");
+        requireText(deviceId, "account signature device id");
+        return new Wire.Writer(ACCOUNT_SIGNATURE_TAG)
+                .str(number, "number")
+                .str(deviceId, "device id")
+                .bytes(Bytes.requireKey(ikSigCompanion, "companion identity public key"))
+                .bytes(Bytes.requireKey(ikEncCompanion, "companion encryption public key"))
+                .toByteArray();
+    }
+
+    /** {@code "sb.prov.v1" || str(linkId)}: the HPKE info binding a provisioning message to its link request. */
+    public static byte[] provisioningInfo(String linkId) {
+        requireText(linkId, "link id");
+        return new Wire.Writer(PROVISIONING_INFO_TAG).str(linkId, "link id").toByteArray();
     }
 
     private record Entry<T>(byte[] key, T value) {

@@ -169,10 +169,56 @@ class CanonicalTest {
     }
 
     @Test
+    void accountSignatureStatementLayout() {
+        assertEquals(hex("sb.acctsig.v1".getBytes(StandardCharsets.US_ASCII))
+                        + "00000003" + hex("+39".getBytes(StandardCharsets.US_ASCII))
+                        + "00000005" + hex("dev_1".getBytes(StandardCharsets.US_ASCII))
+                        + "00000020" + hex(K11) + "00000020" + hex(K22),
+                hex(Canonical.accountSignatureStatement("+39", "dev_1", K11, K22)));
+    }
+
+    @Test
+    void accountSignatureStatementBindsNumberDeviceAndBothKeys() {
+        byte[] base = Canonical.accountSignatureStatement("+39", "dev_1", K11, K22);
+        assertFalse(Arrays.equals(base, Canonical.accountSignatureStatement("+38", "dev_1", K11, K22)));
+        assertFalse(Arrays.equals(base, Canonical.accountSignatureStatement("+39", "dev_2", K11, K22)));
+        assertFalse(Arrays.equals(base, Canonical.accountSignatureStatement("+39", "dev_1", K33, K22)));
+        assertFalse(Arrays.equals(base, Canonical.accountSignatureStatement("+39", "dev_1", K11, K33)));
+        assertFalse(Arrays.equals(Canonical.accountSignatureStatement("+39d", "ev_1", K11, K22), base), "lengths delimit fields");
+    }
+
+    @Test
+    void provisioningInfoLayout() {
+        assertEquals(hex("sb.prov.v1".getBytes(StandardCharsets.US_ASCII)) + "00000007"
+                        + hex("lnk_abc".getBytes(StandardCharsets.US_ASCII)),
+                hex(Canonical.provisioningInfo("lnk_abc")));
+    }
+
+    @Test
+    void aProvisioningMessageOpensOnlyForItsLinkAndWithItsLinkingSecret() {
+        RawKeyPair ephemeral = X25519.generate();
+        byte[] secret = filled(0x5a);
+        byte[] pskId = Canonical.LINK_PSK_ID.getBytes(StandardCharsets.US_ASCII);
+        Hpke hpke = new Hpke();
+        Hpke.Sealed sealed = hpke.sealPsk(ephemeral.publicKey(), Canonical.provisioningInfo("lnk_1"), new byte[0],
+                "payload".getBytes(StandardCharsets.UTF_8), secret, pskId);
+        assertEquals("payload", new String(hpke.openPsk(ephemeral.privateKey(), sealed.enc(), Canonical.provisioningInfo("lnk_1"),
+                new byte[0], sealed.ciphertext(), secret, pskId), StandardCharsets.UTF_8));
+        assertThrows(CryptoException.class, () -> hpke.openPsk(ephemeral.privateKey(), sealed.enc(),
+                Canonical.provisioningInfo("lnk_2"), new byte[0], sealed.ciphertext(), secret, pskId), "another link");
+        assertThrows(CryptoException.class, () -> hpke.openPsk(ephemeral.privateKey(), sealed.enc(),
+                Canonical.provisioningInfo("lnk_1"), new byte[0], sealed.ciphertext(), filled(0x5b), pskId), "another secret");
+    }
+
+    @Test
     void statementsOfDifferentKindsNeverCoincide() {
         byte[] enc = Canonical.encryptionKeyStatement(K11);
         byte[] devsig = Canonical.deviceSignatureStatement(K11, K11, K11);
         byte[] info = Canonical.messageInfo("x", "y");
+        byte[] acct = Canonical.accountSignatureStatement("x", "y", K11, K11);
+        byte[] prov = Canonical.provisioningInfo("x");
+        assertFalse(Arrays.equals(Arrays.copyOf(acct, 13), Arrays.copyOf(devsig, 13)));
+        assertFalse(Arrays.equals(Arrays.copyOf(prov, 10), Arrays.copyOf(info, 10)));
         assertFalse(Arrays.equals(Arrays.copyOf(enc, 9), Arrays.copyOf(devsig, 9)));
         assertFalse(Arrays.equals(Arrays.copyOf(enc, 9), Arrays.copyOf(info, 9)));
     }
@@ -181,6 +227,9 @@ class CanonicalTest {
     void malformedInputIsRejected() {
         assertThrows(CryptoException.class, () -> Canonical.encryptionKeyStatement(new byte[31]));
         assertThrows(CryptoException.class, () -> Canonical.deviceSignatureStatement(K11, K22, null));
+        assertThrows(CryptoException.class, () -> Canonical.accountSignatureStatement("+1", "", K11, K22), "no device id");
+        assertThrows(CryptoException.class, () -> Canonical.accountSignatureStatement("+1", "d", K11, new byte[31]));
+        assertThrows(CryptoException.class, () -> Canonical.provisioningInfo(""), "no link id");
         assertThrows(CryptoException.class, () -> Canonical.deviceList("+1", 1, 1, List.of(PHONE, PHONE)), "duplicate");
         assertThrows(CryptoException.class, () -> Canonical.deviceList("+1", 1, 1, List.of()), "no devices");
         assertThrows(CryptoException.class, () -> Canonical.deviceList("+1", -1, 1, List.of(PHONE)), "negative version");

@@ -3,23 +3,27 @@ package dev.switchboard.client.cli;
 import dev.switchboard.client.LinkQr;
 
 /**
- * {@code approve}: the primary approves a companion from the text of its QR code, and records the
- * approval in its folder: {@code publish-list} signs only companions approved here.
+ * {@code approve}: the primary approves a companion from the text of its QR code. The client checks
+ * the request against the code, signs the companion's keys and the new device list with the
+ * account key, and seals the provisioning to the code's ephemeral key under its linking secret;
+ * the approval is recorded in the folder ({@code publish-list} and {@code unlink} sign only
+ * companions approved here or already in a list this account signed).
  */
 final class ApproveCommand implements Command {
 
     @Override
     public int run(CliContext context) {
         String qrText = context.args().positional(0);
+        LinkQr qr;
         try {
-            LinkQr.parse(qrText);
+            qr = LinkQr.parse(qrText);
         } catch (IllegalArgumentException e) {
             // Checked before touching the network: a mistyped argument is a usage error, not a failure.
             throw new UsageException(e.getMessage());
         }
-        String deviceId = context.deviceClient().approveLink(qrText, context.folder().keys());
-        // The approval answer names the new device but not its keys; the id is what can be recorded.
-        context.folder().recordApproved(deviceId);
+        String deviceId = context.deviceClient().approveLink(qrText, context.folder().keys(),
+                context.folder().approvedDevices(), null);
+        context.folder().recordApproved(deviceId, qr.rawIdentityKey());
         if (context.json()) {
             context.printJson(context.object().put("deviceId", deviceId));
         } else {

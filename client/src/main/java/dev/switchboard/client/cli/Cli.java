@@ -53,6 +53,8 @@ public final class Cli {
             return fail(err, "account_key_changed", e.getMessage());
         } catch (KeyVerificationException e) {
             return fail(err, "key_verification_failed", e.getMessage());
+        } catch (dev.switchboard.client.LinkRefusedException e) {
+            return fail(err, "link_refused", e.getMessage());
         } catch (CliFailure e) {
             return fail(err, e.code(), e.getMessage());
         } catch (UncheckedIOException e) {

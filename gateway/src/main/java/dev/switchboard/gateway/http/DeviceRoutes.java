@@ -68,23 +68,42 @@ final class DeviceRoutes {
     }
 
     private Future<Reply> publish(RoutingContext ctx) {
-        StrictJson body = JsonBody.strict(ctx, Set.of("version", "issuedAt", "devices", "signature"));
+        StrictJson body = JsonBody.strict(ctx, LIST_FIELDS);
+        return lists.publish(Authenticator.device(ctx), signedList(body))
+                .map(v -> Reply.ok(new JsonObject().put("version", v)));
+    }
+
+    static final Set<String> LIST_FIELDS = Set.of("version", "issuedAt", "devices", "signature");
+
+    /** A signed device list as clients send it ({@code PUT /v1/devices/list}, link approval, unlink). */
+    static SignedDeviceList signedList(StrictJson body) {
         Long version = body.optionalLong("version", 1, Long.MAX_VALUE);
         Long issuedAt = body.optionalLong("issuedAt", 0, Long.MAX_VALUE);
         if (version == null || issuedAt == null) {
             throw new dev.switchboard.inbox.InboxException(dev.switchboard.inbox.InboxException.Kind.INVALID, "missing_field",
-                    version == null ? "version: required" : "issuedAt: required");
+                    body.path(version == null ? "version" : "issuedAt") + ": required");
         }
         List<SignedDeviceList.Entry> entries = body.list("devices", 64, (value, path) -> {
             StrictJson e = StrictJson.of(value, path, Set.of("deviceId", "identityKey", "encryptionKey", "kind"));
             return new SignedDeviceList.Entry(e.requiredString("deviceId", 64), e.requiredString("identityKey", 64),
                     e.requiredString("encryptionKey", 64), e.requiredString("kind", 16));
         });
-        return lists.publish(Authenticator.device(ctx), new SignedDeviceList(version, issuedAt, entries, body.requiredString("signature", 128), false))
-                .map(v -> Reply.ok(new JsonObject().put("version", v)));
+        return new SignedDeviceList(version, issuedAt, entries, body.requiredString("signature", 128), false);
     }
 
+    /** The nested {@code deviceList} object of a body, or null when it has none. */
+    static SignedDeviceList nestedList(StrictJson body) {
+        Object raw = body.raw("deviceList");
+        return raw == null ? null : signedList(StrictJson.of(raw, body.path("deviceList"), LIST_FIELDS));
+    }
+
+    /**
+     * The primary sends the new signed list (without the device) as {@code {"deviceList": {...}}};
+     * a companion leaving on its own sends no body.
+     */
     private Future<Reply> unlink(RoutingContext ctx) {
-        return devices.unlink(Authenticator.device(ctx), ctx.pathParam("id")).map(d -> Reply.noContent());
+        io.vertx.core.buffer.Buffer raw = ctx.body().buffer();
+        SignedDeviceList list = raw == null || raw.length() == 0 ? null : nestedList(JsonBody.strict(ctx, Set.of("deviceList")));
+        return devices.unlink(Authenticator.device(ctx), ctx.pathParam("id"), list).map(d -> Reply.noContent());
     }
 }

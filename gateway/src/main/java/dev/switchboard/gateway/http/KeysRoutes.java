@@ -27,9 +27,11 @@ final class KeysRoutes {
         return lists.keys(ctx.pathParam("number")).map(k -> {
             JsonArray devices = new JsonArray();
             for (Device d : k.devices()) {
+                DeviceLists.LinkSignatures signatures = k.signaturesOf(d.id());
                 devices.add(new JsonObject().put("deviceId", d.id()).put("kind", d.kind().wire()).put("identityKey", d.identityKey())
                         .put("encryptionKey", d.encryptionKey()).put("encryptionKeyId", d.encryptionKeyId())
-                        .put("encryptionKeySignature", d.encryptionKeySignature()));
+                        .put("encryptionKeySignature", d.encryptionKeySignature())
+                        .put("accountSignature", signatures.accountSignature()).put("deviceSignature", signatures.deviceSignature()));
             }
             return Reply.ok(new JsonObject().put("number", k.number()).put("onnet", true).put("accountKey", k.accountKey())
                     .put("deviceList", k.list().map(KeysRoutes::listJson).orElse(null)).put("devices", devices));

@@ -13,8 +13,8 @@ import java.time.Duration;
 /**
  * {@code GET /v1/link-requests/{id}/stream?secret=}: the new device waits on a WebSocket instead of
  * polling. It receives one frame, the same body the polling endpoint gives once the request is no
- * longer pending ({@code approved} with the token, or {@code expired}), and the socket closes.
- * The token is minted only on an open socket, so a failed handshake cannot spend it.
+ * longer pending ({@code approved} with the sealed provisioning, or {@code expired}), and the
+ * socket closes. Nothing is spent here: the token is minted by {@code POST .../complete}.
  */
 public final class LinkWaitRoute {
     private final Vertx vertx;
@@ -87,7 +87,7 @@ public final class LinkWaitRoute {
                 return;
             }
             checking = true;
-            links.collect(linkId, secret).onComplete(ar -> {
+            links.status(linkId, secret).onComplete(ar -> {
                 checking = false;
                 if (done) {
                     return;
@@ -106,9 +106,8 @@ public final class LinkWaitRoute {
 
         private void deliver(LinkService.Status status) {
             JsonObject body = new JsonObject().put("status", status.status());
-            if (status.token() != null) {
-                body.put("deviceId", status.deviceId()).put("token", status.token()).put("number", status.number())
-                        .put("provisioning", status.provisioning());
+            if (status.status().equals("approved")) {
+                body.put("number", status.number()).put("deviceId", status.deviceId()).put("provisioning", status.provisioning());
             }
             finish();
             ws.writeTextMessage(body.encode()).onComplete(v -> ws.close());

@@ -62,17 +62,28 @@ class CliEndToEndTest {
         });
         BufferedReader lines = new BufferedReader(new InputStreamReader(pipe, StandardCharsets.UTF_8));
         String qr = null;
+        List<String> drawn = new ArrayList<>();
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
             if (line.startsWith("QR: ")) {
                 qr = line.substring(4);
                 break;
             }
+            drawn.add(line);
         }
-        assertTrue(qr != null && qr.startsWith("sblink:1:"), "link printed its QR text");
+        assertTrue(qr != null && qr.startsWith("sblink:2:"), "link printed its QR text");
+        assertEquals(6, qr.split(":").length, "with the link id, both keys and the linking secret: " + qr);
+        assertTrue(drawn.size() > 10 && drawn.stream().anyMatch(l -> l.contains("\u2588")), "and drew the code in the terminal");
+        // A code whose identity key is not the one the request was made with is refused before anything is signed.
+        String otherIdentity = qr.replace(qr.split(":")[4], dev.switchboard.client.DeviceKeys.generate().identityKeyB64());
+        Result mismatch = cli(phone, "approve", otherIdentity);
+        assertEquals(1, mismatch.exit());
+        assertTrue(mismatch.err().startsWith("error: link_refused: "), mismatch.err());
         Result approve = cli(phone, "approve", qr);
         assertEquals(0, approve.exit(), approve.err());
         new Thread(() -> lines.lines().count()).start(); // drain the rest so the CLI never blocks on the pipe
         assertEquals(0, linking.get(30, TimeUnit.SECONDS), linkErr.toString(StandardCharsets.UTF_8));
+        assertEquals(1L, new dev.switchboard.client.DeviceFolder(laptop).trustStore().peer("+390612121201").orElseThrow().highestVersion(),
+                "the companion trusts its account key and list version from the provisioning");
 
         Result devices = cli(laptop, "--json", "devices");
         assertEquals(0, devices.exit(), devices.err());

@@ -184,7 +184,7 @@ class SecurityCodeCliTest {
         linkFolder(laptop, phone);
         Result json = cli(phone, "--json", "publish-list");
         assertEquals(0, json.exit(), json.err());
-        assertEquals(2L, new JsonObject(json.out().strip()).getLong("version"));
+        assertEquals(3L, new JsonObject(json.out().strip()).getLong("version"), "the link itself stored version 2");
 
         Result fromCompanion = cli(laptop, "publish-list");
         assertEquals(1, fromCompanion.exit());
@@ -200,7 +200,7 @@ class SecurityCodeCliTest {
         assertEquals(Set.of(laptopId), new DeviceFolder(phone).approvedDevices().deviceIds());
         Result published = cli(phone, "--json", "publish-list");
         assertEquals(0, published.exit(), published.err());
-        assertEquals(1L, new JsonObject(published.out().strip()).getLong("version"));
+        assertEquals(2L, new JsonObject(published.out().strip()).getLong("version"), "after the link's version 1");
     }
 
     @Test
@@ -217,14 +217,14 @@ class SecurityCodeCliTest {
         assertTrue(refused.err().startsWith("error: key_verification_failed: "), refused.err());
         assertTrue(refused.err().contains(strangerId), refused.err());
         assertFalse(refused.err().contains(laptopId), refused.err());
-        assertEquals(1L, gw.get("/v1/keys/" + java.net.URLEncoder.encode(a.number(), java.nio.charset.StandardCharsets.UTF_8),
-                a.token()).json().getJsonObject("deviceList").getLong("version"), "nothing was published");
+        assertEquals(3L, gw.get("/v1/keys/" + java.net.URLEncoder.encode(a.number(), java.nio.charset.StandardCharsets.UTF_8),
+                a.token()).json().getJsonObject("deviceList").getLong("version"), "nothing was published after the stranger's link");
 
         Result unlinked = cli(phone, "unlink", strangerId);
         assertEquals(0, unlinked.exit(), unlinked.err());
         Result published = cli(phone, "--json", "publish-list");
         assertEquals(0, published.exit(), published.err());
-        assertEquals(2L, new JsonObject(published.out().strip()).getLong("version"));
+        assertEquals(5L, new JsonObject(published.out().strip()).getLong("version"), "after the unlink's version 4");
     }
 
     @Test

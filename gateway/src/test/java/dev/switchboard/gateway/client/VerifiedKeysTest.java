@@ -115,12 +115,12 @@ class VerifiedKeysTest {
         Device aliceLaptop = link(alice, "laptop");
         Device bob = gw.primary("+390658580003");
 
-        assertEquals(1, publish(alice));
+        assertEquals(2, publish(alice), "the link stored version 1");
 
         VerifiedKeys keys = bob.client().verifiedKeys(alice.number(), trust("bob"));
         assertEquals(alice.number(), keys.number());
         assertArrayEquals(alice.keys().rawIdentityKey(), keys.accountKey());
-        assertEquals(1, keys.listVersion());
+        assertEquals(2, keys.listVersion());
         assertFalse(keys.stale());
         assertFalse(keys.accountKeyChanged(), "first sight");
         assertTrue(keys.allDevicesListed());
@@ -133,9 +133,9 @@ class VerifiedKeysTest {
         assertTrue(laptop.encryptionKeySigned());
         assertEquals("primary", keys.device(alice.id()).orElseThrow().kind());
 
-        assertEquals(2, publish(alice), "the next one is one higher");
-        assertEquals(2, bob.client().verifiedKeys(alice.number(), trust("bob")).listVersion());
-        assertEquals(2, trust("bob").peer(alice.number()).orElseThrow().highestVersion(), "remembered");
+        assertEquals(3, publish(alice), "the next one is one higher");
+        assertEquals(3, bob.client().verifiedKeys(alice.number(), trust("bob")).listVersion());
+        assertEquals(3, trust("bob").peer(alice.number()).orElseThrow().highestVersion(), "remembered");
     }
 
     @Test
@@ -202,9 +202,10 @@ class VerifiedKeysTest {
         Device alice = gw.primary("+390658580020");
         Device laptop = link(alice, "laptop");
         Device bob = gw.primary("+390658580021");
-        assertEquals(1, publish(alice));
+        assertEquals(2, publish(alice));
         // Approved with the account key by a client that recorded nothing: to this primary's
-        // approvals it is as unknown as a device the gateway added on its own.
+        // recorded approvals it is as unknown as a device the gateway added on its own (its
+        // approval signed list version 3 all the same).
         Device intruder = gw.link(alice, "intruder");
 
         KeyVerificationException e = assertThrows(KeyVerificationException.class, () -> publish(alice));
@@ -214,13 +215,13 @@ class VerifiedKeysTest {
         assertTrue(e.getMessage().contains(intruder.id()), e.getMessage());
         assertFalse(e.getMessage().contains(laptop.id()), "the approved laptop is not the problem: " + e.getMessage());
         VerifiedKeys stored = bob.client().verifiedKeys(alice.number(), trust("bob"));
-        assertEquals(1, stored.listVersion(), "nothing was signed or published");
-        assertTrue(stored.stale());
-        assertFalse(stored.device(intruder.id()).orElseThrow().listed());
+        assertEquals(3, stored.listVersion(), "nothing more was signed or published");
+        assertFalse(stored.stale());
+        assertTrue(stored.device(intruder.id()).orElseThrow().listed(), "the approving client signed it");
 
         alice.client().unlink(intruder.id());
 
-        assertEquals(2, publish(alice), "once it is gone, the approved devices are signed");
+        assertEquals(5, publish(alice), "once it is gone (version 4), the approved devices are signed");
         VerifiedKeys fresh = bob.client().verifiedKeys(alice.number(), trust("bob"));
         assertTrue(fresh.allDevicesListed());
         assertEquals(List.of(alice.id(), laptop.id()).stream().sorted().toList(),
@@ -237,8 +238,8 @@ class VerifiedKeysTest {
 
         assertEquals(KeyVerificationException.Reason.UNAPPROVED, e.reason());
         assertTrue(e.getMessage().contains(laptop.id()), e.getMessage());
-        assertNull(gw.get("/v1/keys/" + encoded(alice.number()), alice.token()).json().getValue("deviceList"),
-                "no list was published");
+        assertEquals(1, gw.get("/v1/keys/" + encoded(alice.number()), alice.token()).json().getJsonObject("deviceList")
+                .getLong("version"), "nothing was published after the link's own list");
     }
 
     @Test
@@ -253,7 +254,7 @@ class VerifiedKeysTest {
 
         assertEquals(KeyVerificationException.Reason.MISMATCH, e.reason());
         assertTrue(e.getMessage().contains(laptop.id()), e.getMessage());
-        assertEquals(1, alice.client().publishDeviceList(alice.keys(),
+        assertEquals(2, alice.client().publishDeviceList(alice.keys(),
                 ApprovedDevices.none().with(laptop.id(), laptop.keys().rawIdentityKey())), "the key it was approved with");
     }
 
@@ -264,7 +265,7 @@ class VerifiedKeysTest {
         Device bob = gw.primary("+390658580025");
         alice.client().unlink(laptop.id());
 
-        assertEquals(1, publish(alice));
+        assertEquals(3, publish(alice), "after the link's version 1 and the unlink's version 2");
 
         VerifiedKeys keys = bob.client().verifiedKeys(alice.number(), trust("bob"));
         assertTrue(keys.allDevicesListed());
@@ -287,7 +288,7 @@ class VerifiedKeysTest {
 
         VerifiedKeys stale = bob.client().verifiedKeys(alice.number(), bobTrust);
         assertTrue(stale.stale());
-        assertEquals(1, stale.listVersion());
+        assertEquals(2, stale.listVersion());
         assertFalse(stale.allDevicesListed());
         VerifiedDevice shown = stale.device(laptop.id()).orElseThrow();
         assertEquals(rotated.encryptionKeyB64(), shown.encryptionKeyB64(), "the new key");
@@ -296,11 +297,11 @@ class VerifiedKeysTest {
         assertFalse(shown.listed(), "the signed list still has the old key");
         assertTrue(stale.device(alice.id()).orElseThrow().listed());
 
-        assertEquals(2, publish(alice));
+        assertEquals(3, publish(alice));
 
         VerifiedKeys fresh = bob.client().verifiedKeys(alice.number(), bobTrust);
         assertFalse(fresh.stale());
-        assertEquals(2, fresh.listVersion());
+        assertEquals(3, fresh.listVersion());
         assertTrue(fresh.allDevicesListed());
         assertEquals(rotated.encryptionKeyB64(), fresh.device(laptop.id()).orElseThrow().encryptionKeyB64());
     }
@@ -372,20 +373,18 @@ class VerifiedKeysTest {
     }
 
     @Test
-    void aNewlyLinkedDeviceIsNotListedUntilThePrimaryPublishesAgain() throws Exception {
+    void aNewlyLinkedDeviceIsListedByTheListItsApprovalSigned() throws Exception {
         Device alice = gw.primary("+390658580015");
         Device bob = gw.primary("+390658580016");
         publish(alice);
 
         Device tablet = link(alice, "tablet");
 
-        VerifiedKeys stale = bob.client().verifiedKeys(alice.number(), trust("bob"));
-        assertTrue(stale.stale());
-        assertFalse(stale.device(tablet.id()).orElseThrow().listed());
-        assertEquals(2, publish(alice));
-        VerifiedKeys fresh = bob.client().verifiedKeys(alice.number(), trust("bob"));
-        assertTrue(fresh.device(tablet.id()).orElseThrow().listed());
-        assertTrue(fresh.allDevicesListed());
+        VerifiedKeys keys = bob.client().verifiedKeys(alice.number(), trust("bob"));
+        assertFalse(keys.stale());
+        assertEquals(2, keys.listVersion());
+        assertTrue(keys.device(tablet.id()).orElseThrow().listed());
+        assertTrue(keys.allDevicesListed());
     }
 
     // --- a new primary ------------------------------------------------------------------------

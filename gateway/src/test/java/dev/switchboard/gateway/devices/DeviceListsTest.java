@@ -45,16 +45,25 @@ class DeviceListsTest {
         return new Enrolled(number, r.json().getString("deviceId"), r.json().getString("token"), keys);
     }
 
+    /** Links a companion over raw HTTP: request, approval with the next signed list, completion with the device signature. */
     private static Enrolled companion(Enrolled primary) throws Exception {
         SignedKeys keys = SignedKeys.generate();
+        byte[] linkingSecret = new byte[32];
+        new java.security.SecureRandom().nextBytes(linkingSecret);
         HttpResult created = gw.post("/v1/link-requests", null, keys.fields().put("name", "laptop")
                 .put("ephemeralKey", SignedKeys.b64(X25519.generate().publicKey())).encode());
         assertEquals(201, created.status(), created.body());
         String linkId = created.json().getString("linkId");
-        assertEquals(200, gw.post("/v1/link-requests/" + linkId + "/approve", primary.token(),
-                new JsonObject().put("accountSignature", "sig").put("provisioning", "sealed").encode()).status());
-        HttpResult collected = gw.get("/v1/link-requests/" + linkId + "?secret=" + created.json().getString("secret"), null);
-        return new Enrolled(primary.number(), collected.json().getString("deviceId"), collected.json().getString("token"), keys);
+        String deviceId = created.json().getString("deviceId");
+        HttpResult approved = dev.switchboard.gateway.support.ApprovalBuilder.raw(gw, primary.number(), primary.token(),
+                primary.keys().identity(), linkId, deviceId, keys, X25519.generate().publicKey(), linkingSecret).post();
+        assertEquals(200, approved.status(), approved.body());
+        HttpResult completed = gw.post("/v1/link-requests/" + linkId + "/complete", null, new JsonObject()
+                .put("secret", created.json().getString("secret"))
+                .put("deviceSignature", dev.switchboard.gateway.support.ApprovalBuilder.deviceSignature(
+                        primary.keys().identity().publicKey(), keys.identity(), keys.encryption().publicKey())).encode());
+        assertEquals(200, completed.status(), completed.body());
+        return new Enrolled(primary.number(), deviceId, completed.json().getString("token"), keys);
     }
 
     private static JsonObject keysOf(String number, String token) throws Exception {
@@ -122,7 +131,8 @@ class DeviceListsTest {
         assertEquals(primary.number(), keys.getString("number"));
         assertTrue(keys.getBoolean("onnet"));
         assertEquals(primary.keys().identityKey(), keys.getString("accountKey"));
-        assertNull(keys.getValue("deviceList"), "no list signed yet");
+        assertEquals(1, keys.getJsonObject("deviceList").getLong("version"), "the link stored the list the primary signed");
+        assertFalse(keys.getJsonObject("deviceList").getBoolean("stale"));
         JsonArray devices = keys.getJsonArray("devices");
         assertEquals(2, devices.size());
         for (int i = 0; i < devices.size(); i++) {
@@ -146,11 +156,11 @@ class DeviceListsTest {
         Enrolled laptop = companion(primary);
         List<Enrolled> both = List.of(primary, laptop);
 
-        HttpResult stored = put("/v1/devices/list", primary.token(), signedList(primary.number(), 1, both, primary.keys().identity()));
+        HttpResult stored = put("/v1/devices/list", primary.token(), signedList(primary.number(), 2, both, primary.keys().identity()));
         assertEquals(200, stored.status(), stored.body());
-        assertEquals(1, stored.json().getLong("version"));
+        assertEquals(2, stored.json().getLong("version"));
         JsonObject list = keysOf(primary.number(), laptop.token()).getJsonObject("deviceList");
-        assertEquals(1, list.getLong("version"));
+        assertEquals(2, list.getLong("version"));
         assertFalse(list.getBoolean("stale"));
         // What a peer checks: the list verifies with the account key.
         List<ListedDevice> listed = new ArrayList<>();
@@ -160,19 +170,19 @@ class DeviceListsTest {
                     Base64.getUrlDecoder().decode(d.getString("encryptionKey")), d.getString("kind")));
         });
         assertTrue(Ed25519.verify(primary.keys().identity().publicKey(),
-                Canonical.deviceList(primary.number(), 1, list.getLong("issuedAt"), listed),
+                Canonical.deviceList(primary.number(), 2, list.getLong("issuedAt"), listed),
                 Base64.getUrlDecoder().decode(list.getString("signature"))));
 
-        HttpResult replay = put("/v1/devices/list", primary.token(), signedList(primary.number(), 1, both, primary.keys().identity()));
+        HttpResult replay = put("/v1/devices/list", primary.token(), signedList(primary.number(), 2, both, primary.keys().identity()));
         assertEquals(409, replay.status());
         assertEquals("stale_version", replay.error());
-        assertEquals(1, replay.json().getLong("currentVersion"));
+        assertEquals(2, replay.json().getLong("currentVersion"));
 
-        HttpResult forged = put("/v1/devices/list", primary.token(), signedList(primary.number(), 2, both, laptop.keys().identity()));
+        HttpResult forged = put("/v1/devices/list", primary.token(), signedList(primary.number(), 3, both, laptop.keys().identity()));
         assertEquals(400, forged.status());
         assertEquals("invalid_signature", forged.error());
 
-        HttpResult missing = put("/v1/devices/list", primary.token(), signedList(primary.number(), 2, List.of(primary), primary.keys().identity()));
+        HttpResult missing = put("/v1/devices/list", primary.token(), signedList(primary.number(), 3, List.of(primary), primary.keys().identity()));
         assertEquals(409, missing.status());
         assertEquals("list_mismatch", missing.error());
         assertEquals(new JsonArray().add(laptop.deviceId()), missing.json().getJsonArray("missingDevices"));
@@ -180,14 +190,14 @@ class DeviceListsTest {
 
         Enrolled ghost = new Enrolled(primary.number(), "dev_ghost", null, SignedKeys.generate());
         HttpResult extra = put("/v1/devices/list", primary.token(),
-                signedList(primary.number(), 2, List.of(primary, laptop, ghost), primary.keys().identity()));
+                signedList(primary.number(), 3, List.of(primary, laptop, ghost), primary.keys().identity()));
         assertEquals(409, extra.status());
         assertEquals(new JsonArray().add("dev_ghost"), extra.json().getJsonArray("extraDevices"));
 
-        HttpResult byCompanion = put("/v1/devices/list", laptop.token(), signedList(primary.number(), 2, both, laptop.keys().identity()));
+        HttpResult byCompanion = put("/v1/devices/list", laptop.token(), signedList(primary.number(), 3, both, laptop.keys().identity()));
         assertEquals(403, byCompanion.status());
 
-        assertEquals(1, keysOf(primary.number(), primary.token()).getJsonObject("deviceList").getLong("version"), "nothing refused was stored");
+        assertEquals(2, keysOf(primary.number(), primary.token()).getJsonObject("deviceList").getLong("version"), "nothing refused was stored");
     }
 
     @Test
@@ -195,7 +205,7 @@ class DeviceListsTest {
         Enrolled primary = primary("+390618010004");
         Enrolled laptop = companion(primary);
         assertEquals(200, put("/v1/devices/list", primary.token(),
-                signedList(primary.number(), 1, List.of(primary, laptop), primary.keys().identity())).status());
+                signedList(primary.number(), 2, List.of(primary, laptop), primary.keys().identity())).status());
 
         RawKeyPair fresh = X25519.generate();
         String signature = SignedKeys.b64(Ed25519.sign(laptop.keys().identity().privateKey(), Canonical.encryptionKeyStatement(fresh.publicKey())));
@@ -222,16 +232,43 @@ class DeviceListsTest {
     }
 
     @Test
-    void linkingAndUnlinkingMakeTheSignedListStaleUntilThePrimarySignsAgain() throws Exception {
+    void aLinkAndAnUnlinkByThePrimaryEachStoreANewSignedListWhileACompanionLeavingMakesItStale() throws Exception {
         Enrolled primary = primary("+390618010005");
         assertEquals(200, put("/v1/devices/list", primary.token(), signedList(primary.number(), 1, List.of(primary), primary.keys().identity())).status());
         Enrolled laptop = companion(primary);
-        assertTrue(keysOf(primary.number(), primary.token()).getJsonObject("deviceList").getBoolean("stale"), "after a link");
-        assertEquals(200, put("/v1/devices/list", primary.token(),
-                signedList(primary.number(), 2, List.of(primary, laptop), primary.keys().identity())).status());
-        assertFalse(keysOf(primary.number(), primary.token()).getJsonObject("deviceList").getBoolean("stale"));
-        assertEquals(204, gw.request("DELETE", "/v1/devices/" + laptop.deviceId(), primary.token(), null, Map.of()).status());
-        assertTrue(keysOf(primary.number(), primary.token()).getJsonObject("deviceList").getBoolean("stale"), "after an unlink");
+        JsonObject afterLink = keysOf(primary.number(), primary.token()).getJsonObject("deviceList");
+        assertEquals(2, afterLink.getLong("version"), "the approval's list became current at completion");
+        assertFalse(afterLink.getBoolean("stale"));
+
+        HttpResult noList = gw.request("DELETE", "/v1/devices/" + laptop.deviceId(), primary.token(), null, Map.of());
+        assertEquals(400, noList.status());
+        assertEquals("device_list_required", noList.error());
+        HttpResult wrongList = gw.request("DELETE", "/v1/devices/" + laptop.deviceId(), primary.token(),
+                new JsonObject().put("deviceList", signedList(primary.number(), 3, List.of(primary, laptop), primary.keys().identity())).encode(),
+                Map.of("Content-Type", "application/json"));
+        assertEquals(409, wrongList.status());
+        assertEquals("list_mismatch", wrongList.error());
+        HttpResult replayed = gw.request("DELETE", "/v1/devices/" + laptop.deviceId(), primary.token(),
+                new JsonObject().put("deviceList", signedList(primary.number(), 2, List.of(primary), primary.keys().identity())).encode(),
+                Map.of("Content-Type", "application/json"));
+        assertEquals(409, replayed.status());
+        assertEquals("stale_version", replayed.error());
+        assertEquals(200, gw.get("/v1/devices", laptop.token()).status(), "nothing refused unlinked it");
+
+        HttpResult unlinked = gw.request("DELETE", "/v1/devices/" + laptop.deviceId(), primary.token(),
+                new JsonObject().put("deviceList", signedList(primary.number(), 3, List.of(primary), primary.keys().identity())).encode(),
+                Map.of("Content-Type", "application/json"));
+        assertEquals(204, unlinked.status(), unlinked.body());
+        JsonObject afterUnlink = keysOf(primary.number(), primary.token()).getJsonObject("deviceList");
+        assertEquals(3, afterUnlink.getLong("version"));
+        assertFalse(afterUnlink.getBoolean("stale"));
+        assertEquals(401, gw.get("/v1/devices", laptop.token()).status());
+
+        Enrolled tablet = companion(primary);
+        assertEquals(204, gw.request("DELETE", "/v1/devices/" + tablet.deviceId(), tablet.token(), null, Map.of()).status());
+        JsonObject afterLeaving = keysOf(primary.number(), primary.token()).getJsonObject("deviceList");
+        assertEquals(4, afterLeaving.getLong("version"));
+        assertTrue(afterLeaving.getBoolean("stale"), "a companion cannot sign for the account: stale until the primary signs");
     }
 
     @Test

@@ -49,7 +49,17 @@ class ConcurrencyAndShutdownTest {
             try (Statement s = holder.createStatement()) {
                 s.execute("SELECT 1 FROM numbers WHERE number = '+390615150001' FOR UPDATE");
             }
-            var unlink = async(gw, "DELETE", "/v1/devices/" + laptop.id(), primary.token(), null, null);
+            // The primary unlinks with the new signed list (itself alone), as it must once the link stored one.
+            long issuedAt = 1_800_000_000_000L;
+            byte[] signature = primary.keys().sign(dev.switchboard.crypto.Canonical.deviceList(primary.number(), 2, issuedAt,
+                    java.util.List.of(new dev.switchboard.crypto.ListedDevice(primary.id(), primary.keys().rawIdentityKey(),
+                            primary.keys().rawEncryptionKey(), "primary"))));
+            String list = new io.vertx.core.json.JsonObject().put("deviceList", new io.vertx.core.json.JsonObject().put("version", 2)
+                    .put("issuedAt", issuedAt).put("signature", dev.switchboard.gateway.support.SignedKeys.b64(signature))
+                    .put("devices", new io.vertx.core.json.JsonArray().add(new io.vertx.core.json.JsonObject().put("deviceId", primary.id())
+                            .put("identityKey", primary.keys().identityKeyB64()).put("encryptionKey", primary.keys().encryptionKeyB64())
+                            .put("kind", "primary")))).encode();
+            var unlink = async(gw, "DELETE", "/v1/devices/" + laptop.id(), primary.token(), list, null);
             var send = async(gw, "POST", "/v1/messages", laptop.token(), "{\"to\":\"+390615150002\",\"text\":\"racing\"}", "race-1");
             Eventually.await("both requests to queue behind the number's lock", WAIT, () -> {
                 try {
@@ -59,7 +69,7 @@ class ConcurrencyAndShutdownTest {
                 }
             });
             holder.commit();
-            assertEquals(204, unlink.get().statusCode());
+            assertEquals(204, unlink.get().statusCode(), unlink.get().body());
             int sent = send.get().statusCode();
             assertTrue(sent == 202, "the send either went first or right after, never a deadlock: " + send.get().body());
         }

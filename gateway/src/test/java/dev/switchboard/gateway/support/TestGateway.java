@@ -108,17 +108,21 @@ public final class TestGateway implements AutoCloseable, BeforeAllCallback, Afte
         String code = serve(number);
         DeviceKeys keys = DeviceKeys.generate();
         DeviceCredentials creds = anonymous().enrollPrimary(number, code, "phone", keys);
-        return new Device(keys, creds, anonymous().withCredentials(creds));
+        return new Device(keys, creds, anonymous().withCredentials(creds).withKeys(keys));
     }
 
-    /** Links a companion the way a person does: the new device shows a QR code, the primary approves it. */
+    /**
+     * Links a companion the way a person does: the new device shows a QR code (with its linking
+     * secret), the primary checks it, signs the new device list and seals the provisioning, and the
+     * new device opens it, signs back and completes the link.
+     */
     public Device link(Device primary, String name) {
         DeviceKeys keys = DeviceKeys.generate();
         SwitchboardClient fresh = anonymous();
         LinkRequest request = fresh.createLinkRequest(name, keys);
         primary.client().approveLink(request.qr(), primary.keys());
         DeviceCredentials creds = fresh.awaitApproval(request, Duration.ofSeconds(10));
-        return new Device(keys, creds, fresh.withCredentials(creds));
+        return new Device(keys, creds, fresh.withCredentials(creds).withKeys(keys));
     }
 
     /**

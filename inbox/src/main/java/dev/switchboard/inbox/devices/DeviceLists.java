@@ -28,7 +28,16 @@ import java.util.TreeSet;
  */
 public final class DeviceLists {
     /** What {@code GET /v1/keys/{number}} shows: the account key (the primary's identity key), the signed list, the devices. */
-    public record Keys(String number, String accountKey, Optional<SignedDeviceList> list, List<Device> devices) {}
+    public record Keys(String number, String accountKey, Optional<SignedDeviceList> list, List<Device> devices,
+                       java.util.Map<String, LinkSignatures> signatures) {
+        /** The link signatures of a device; both null for a primary (or a companion linked before they existed). */
+        public LinkSignatures signaturesOf(String deviceId) {
+            return signatures.getOrDefault(deviceId, new LinkSignatures(null, null));
+        }
+    }
+
+    /** A companion's account signature (by the account key over its keys) and device signature (by its identity key). */
+    public record LinkSignatures(String accountSignature, String deviceSignature) {}
 
     /** How far one list may move the version on: enough for any client, too little to exhaust the range. */
     static final long MAX_VERSION_STEP = 1_000;
@@ -45,15 +54,19 @@ public final class DeviceLists {
             if (served.size() == 0) {
                 return Future.failedFuture(InboxException.notFound("number"));
             }
-            return tx.query("SELECT " + DeviceRows.COLUMNS + " FROM devices WHERE number = $1 AND unlinked_at IS NULL ORDER BY id",
-                            Tuple.of(number))
+            return tx.query("SELECT " + DeviceRows.COLUMNS + ", account_signature, device_signature FROM devices"
+                                    + " WHERE number = $1 AND unlinked_at IS NULL ORDER BY id", Tuple.of(number))
                     .compose(rows -> {
                         List<Device> devices = new ArrayList<>();
                         rows.forEach(r -> devices.add(DeviceRows.map(r)));
                         String account = devices.stream().filter(Device::isPrimary).map(Device::identityKey).findFirst().orElse(null);
+                        java.util.Map<String, LinkSignatures> signatures = new java.util.HashMap<>();
+                        rows.forEach(r -> signatures.put(r.getString("id"),
+                                new LinkSignatures(r.getString("account_signature"), r.getString("device_signature"))));
                         return tx.query("SELECT * FROM device_lists WHERE number = $1", Tuple.of(number))
                                 .map(lists -> new Keys(number, account,
-                                        lists.size() == 0 ? Optional.empty() : Optional.of(list(lists.iterator().next())), devices));
+                                        lists.size() == 0 ? Optional.empty() : Optional.of(list(lists.iterator().next())), devices,
+                                        signatures));
                     });
         }));
     }
@@ -68,10 +81,35 @@ public final class DeviceLists {
         if (!caller.isPrimary()) {
             return Future.failedFuture(InboxException.forbidden("forbidden", "only the primary device signs the device list"));
         }
+        byte[] statement = statement(caller.number(), list);
+        return db.inTransaction(tx -> tx.lockNumbers(Set.of(caller.number()))
+                .compose(v -> currentPrimaryKey(tx, caller))
+                .compose(accountKey -> check(tx, caller.number(), accountKey, list, statement, null, null))
+                .compose(v -> store(tx, caller.number(), list))
+                .map(list.version()));
+    }
+
+    /**
+     * Under the number's lock: the identity key of {@code caller}, provided it is still the number's
+     * active primary (a primary replaced while this request waited must not sign for the number).
+     */
+    static Future<String> currentPrimaryKey(Tx tx, Device caller) {
+        return tx.query("SELECT identity_key FROM devices WHERE id = $1 AND kind = 'primary' AND unlinked_at IS NULL",
+                        Tuple.of(caller.id()))
+                .compose(primary -> primary.size() == 1
+                        ? Future.succeededFuture(primary.iterator().next().getString(0))
+                        : Future.failedFuture(InboxException.forbidden("forbidden", "only the primary device signs the device list")));
+    }
+
+    /**
+     * Shape checks (400 naming the field) and the canonical bytes the account key signed:
+     * the {@code "sb.devlist.v1"} statement of {@code number}.
+     */
+    static byte[] statement(String number, SignedDeviceList list) {
         if (list.version() < 1) {
-            return Future.failedFuture(InboxException.invalid("version", "must be at least 1"));
+            throw InboxException.invalid("version", "must be at least 1");
         }
-        byte[] signature = KeySignatures.signature("signature", list.signature());
+        KeySignatures.signature("signature", list.signature());
         List<ListedDevice> listed = new ArrayList<>();
         for (int i = 0; i < list.devices().size(); i++) {
             SignedDeviceList.Entry e = list.devices().get(i);
@@ -82,26 +120,27 @@ public final class DeviceLists {
             }
             listed.add(new ListedDevice(e.deviceId(), KeySignatures.raw(e.identityKey()), KeySignatures.raw(e.encryptionKey()), e.kind()));
         }
-        byte[] statement;
         try {
-            statement = Canonical.deviceList(caller.number(), list.version(), list.issuedAt(), listed);
+            return Canonical.deviceList(number, list.version(), list.issuedAt(), listed);
         } catch (RuntimeException e) {
             throw InboxException.invalid("devices", "cannot be encoded: " + e.getMessage());
         }
-        return db.inTransaction(tx -> tx.lockNumbers(Set.of(caller.number()))
-                // Under the lock: a primary replaced while this request waited must not sign for the number.
-                .compose(v -> tx.query("SELECT identity_key FROM devices WHERE id = $1 AND kind = 'primary' AND unlinked_at IS NULL",
-                        Tuple.of(caller.id())))
-                .compose(primary -> {
-                    if (primary.size() != 1) {
-                        return Future.failedFuture(InboxException.forbidden("forbidden", "only the primary device signs the device list"));
-                    }
-                    if (!Ed25519.verify(KeySignatures.raw(primary.iterator().next().getString(0)), statement, signature)) {
-                        return Future.failedFuture(new InboxException(InboxException.Kind.INVALID, "invalid_signature",
-                                "signature: does not verify with the account key over the device list"));
-                    }
-                    return tx.query("SELECT version FROM device_lists WHERE number = $1", Tuple.of(caller.number()));
-                })
+    }
+
+    /**
+     * Under the number's lock, checks a list before it is stored: signed by {@code accountKey} (400
+     * {@code invalid_signature}), a version above the stored one (409 {@code stale_version}) by at
+     * most {@link #MAX_VERSION_STEP}, and exactly the active devices with their current keys (409
+     * {@code list_mismatch}), where {@code leaveOut} (a device being unlinked with it) does not count
+     * and {@code add} (a companion being linked with it) does.
+     */
+    static Future<Void> check(Tx tx, String number, String accountKey, SignedDeviceList list, byte[] statement,
+                              String leaveOut, SignedDeviceList.Entry add) {
+        if (!Ed25519.verify(KeySignatures.raw(accountKey), statement, KeySignatures.raw(list.signature()))) {
+            return Future.failedFuture(new InboxException(InboxException.Kind.INVALID, "invalid_signature",
+                    "signature: does not verify with the account key over the device list"));
+        }
+        return tx.query("SELECT version FROM device_lists WHERE number = $1", Tuple.of(number))
                 .compose(current -> {
                     long stored = current.size() == 0 ? 0 : current.iterator().next().getLong(0);
                     if (list.version() <= stored) {
@@ -113,30 +152,56 @@ public final class DeviceLists {
                                 "may be at most " + MAX_VERSION_STEP + " above the stored version " + stored));
                     }
                     return tx.query("SELECT " + DeviceRows.COLUMNS + " FROM devices WHERE number = $1 AND unlinked_at IS NULL",
-                            Tuple.of(caller.number()));
+                            Tuple.of(number));
                 })
                 .compose(active -> {
                     Set<String> have = new TreeSet<>();
                     active.forEach(r -> {
                         Device d = DeviceRows.map(r);
-                        have.add(fingerprint(d.id(), d.identityKey(), d.encryptionKey(), d.kind().wire()));
+                        if (!d.id().equals(leaveOut)) {
+                            have.add(fingerprint(d.id(), d.identityKey(), d.encryptionKey(), d.kind().wire()));
+                        }
                     });
+                    if (add != null) {
+                        have.add(fingerprint(add.deviceId(), add.identityKey(), add.encryptionKey(), add.kind()));
+                    }
                     Set<String> listedPrints = new TreeSet<>();
                     list.devices().forEach(e -> listedPrints.add(fingerprint(e.deviceId(), e.identityKey(), e.encryptionKey(), e.kind())));
                     if (!have.equals(listedPrints)) {
                         return Future.failedFuture(listMismatch(idsOf(have, listedPrints), idsOf(listedPrints, have)));
                     }
-                    return tx.query("""
-                            INSERT INTO device_lists (number, version, issued_at, devices, signature, stale, stored_at)
-                            VALUES ($1, $2, $3, $4, $5, FALSE, $6)
-                            ON CONFLICT (number) DO UPDATE SET version = EXCLUDED.version, issued_at = EXCLUDED.issued_at,
-                                devices = EXCLUDED.devices, signature = EXCLUDED.signature, stale = FALSE, stored_at = EXCLUDED.stored_at""",
-                            Tuple.of(caller.number(), list.version(), list.issuedAt(), devicesJson(list.devices()), list.signature(),
-                                    Times.db(tx.now())));
-                })
-                .compose(v -> tx.emit(caller.number(), SyncEvent.DEVICE_LIST_UPDATED,
-                        new JsonObject().put("number", caller.number()).put("version", list.version())))
-                .map(list.version()));
+                    return Future.<Void>succeededFuture();
+                });
+    }
+
+    /** Stores a checked list as the number's current one (not stale) and tells the number's devices. */
+    static Future<Void> store(Tx tx, String number, SignedDeviceList list) {
+        return tx.query("""
+                        INSERT INTO device_lists (number, version, issued_at, devices, signature, stale, stored_at)
+                        VALUES ($1, $2, $3, $4, $5, FALSE, $6)
+                        ON CONFLICT (number) DO UPDATE SET version = EXCLUDED.version, issued_at = EXCLUDED.issued_at,
+                            devices = EXCLUDED.devices, signature = EXCLUDED.signature, stale = FALSE, stored_at = EXCLUDED.stored_at""",
+                        Tuple.of(number, list.version(), list.issuedAt(), devicesJson(list.devices()), list.signature(),
+                                Times.db(tx.now())))
+                .compose(v -> tx.emit(number, SyncEvent.DEVICE_LIST_UPDATED,
+                        new JsonObject().put("number", number).put("version", list.version())))
+                .mapEmpty();
+    }
+
+    /** Whether the number has a stored list (stale or not): then every unlink by the primary must carry a new one. */
+    static Future<Boolean> hasList(Tx tx, String number) {
+        return tx.query("SELECT 1 FROM device_lists WHERE number = $1", Tuple.of(number)).map(rows -> rows.size() == 1);
+    }
+
+    /** A list as JSON (version, issuedAt, devices sorted by id, signature), for keeping it until a link completes. */
+    static JsonObject toJson(SignedDeviceList list) {
+        return new JsonObject().put("version", list.version()).put("issuedAt", list.issuedAt())
+                .put("devices", devicesJson(list.devices())).put("signature", list.signature());
+    }
+
+    static SignedDeviceList fromJson(JsonObject json) {
+        return new SignedDeviceList(json.getLong("version"), json.getLong("issuedAt"), entries(json.getJsonArray("devices")),
+                json.getString("signature"), false);
     }
 
     /**
@@ -183,14 +248,18 @@ public final class DeviceLists {
     }
 
     private static SignedDeviceList list(Row r) {
+        return new SignedDeviceList(r.getLong("version"), r.getLong("issued_at"), entries((JsonArray) r.getValue("devices")),
+                r.getString("signature"), r.getBoolean("stale"));
+    }
+
+    private static List<SignedDeviceList.Entry> entries(JsonArray stored) {
         List<SignedDeviceList.Entry> entries = new ArrayList<>();
-        JsonArray stored = (JsonArray) r.getValue("devices");
         for (int i = 0; i < stored.size(); i++) {
             JsonObject e = stored.getJsonObject(i);
             entries.add(new SignedDeviceList.Entry(e.getString("deviceId"), e.getString("identityKey"), e.getString("encryptionKey"),
                     e.getString("kind")));
         }
-        return new SignedDeviceList(r.getLong("version"), r.getLong("issued_at"), entries, r.getString("signature"), r.getBoolean("stale"));
+        return entries;
     }
 
     /** 409 {@code stale_version}, with {@code currentVersion}: the stored list is already at that version or higher. */

@@ -90,12 +90,19 @@ public final class DeviceService {
 
     static Future<Device> insertDevice(Tx tx, String id, String number, Device.Kind kind, String name, DeviceKeySet keys,
                                        byte[] tokenHash) {
+        return insertDevice(tx, id, number, kind, name, keys, tokenHash, null, null);
+    }
+
+    /** As above, for a companion with its account signature and device signature (both null for a primary). */
+    static Future<Device> insertDevice(Tx tx, String id, String number, Device.Kind kind, String name, DeviceKeySet keys,
+                                       byte[] tokenHash, String accountSignature, String deviceSignature) {
         return tx.query("INSERT INTO devices (id, number, kind, name, identity_key, encryption_key, token_hash, created_at, last_seen_at,"
-                                + " encryption_key_id, encryption_key_signature)"
-                                + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10) RETURNING " + DeviceRows.COLUMNS,
+                                + " encryption_key_id, encryption_key_signature, account_signature, device_signature)"
+                                + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12) RETURNING " + DeviceRows.COLUMNS,
                         Tuple.of(id, number, kind.wire(), name, keys.identityKey(), keys.encryptionKey(),
                                 tokenHash == null ? null : Buffer.buffer(tokenHash), Times.db(tx.now()))
-                                .addString(keys.encryptionKeyId()).addString(keys.encryptionKeySignature()))
+                                .addString(keys.encryptionKeyId()).addString(keys.encryptionKeySignature())
+                                .addString(accountSignature).addString(deviceSignature))
                 .map(rows -> DeviceRows.map(rows.iterator().next()))
                 .compose(device -> DeviceLists.markStale(tx, number).map(device))
                 .compose(device -> tx.emit(number, SyncEvent.DEVICE_LINKED, DeviceRows.toJson(device)).map(device));
@@ -165,8 +172,16 @@ public final class DeviceService {
                 });
     }
 
-    /** The primary may unlink any companion; a companion only itself. Devices of other numbers do not exist here. */
-    public Future<Device> unlink(Device caller, String targetId) {
+    /**
+     * The primary may unlink any companion; a companion only itself. Devices of other numbers do not
+     * exist here. When the number has a signed device list, the primary must send the new one with
+     * the unlink ({@code list}: the remaining active devices, a higher version, signed by the account
+     * key; 400 {@code device_list_required} without it), and both commit together. A companion
+     * leaving on its own cannot sign for the account: the stored list turns stale until the primary
+     * signs again.
+     */
+    public Future<Device> unlink(Device caller, String targetId, SignedDeviceList list) {
+        byte[] statement = list == null ? null : DeviceLists.statement(caller.number(), list);
         return db.inTransaction(tx -> tx.lockNumbers(Set.of(caller.number()))
                 .compose(v -> tx.query("SELECT " + DeviceRows.COLUMNS + " FROM devices WHERE id = $1 AND number = $2 AND unlinked_at IS NULL",
                         Tuple.of(targetId, caller.number())))
@@ -184,8 +199,27 @@ public final class DeviceService {
                         return Future.failedFuture(InboxException.forbidden("forbidden", "only the primary can unlink other devices"));
                     }
                     String reason = self ? "logged_out" : "unlinked_by_primary";
-                    return unlinkWhere(tx, "id = $1", Tuple.of(target.id()), reason).map(target);
+                    Future<Void> listChecked = caller.isPrimary() ? checkUnlinkList(tx, caller, target, list, statement)
+                            : Future.succeededFuture();
+                    return listChecked
+                            .compose(v -> unlinkWhere(tx, "id = $1", Tuple.of(target.id()), reason))
+                            // Stored after the unlink, which marked the old list stale: the new one is current.
+                            .compose(v -> caller.isPrimary() && list != null ? DeviceLists.store(tx, caller.number(), list)
+                                    : Future.<Void>succeededFuture())
+                            .map(target);
                 }));
+    }
+
+    private static Future<Void> checkUnlinkList(Tx tx, Device primary, Device target, SignedDeviceList list, byte[] statement) {
+        return DeviceLists.hasList(tx, primary.number()).compose(has -> {
+            if (list == null) {
+                return has ? Future.failedFuture(new InboxException(InboxException.Kind.INVALID, "device_list_required",
+                        "the number has a signed device list: send the new one, without " + target.id() + ", as deviceList"))
+                        : Future.succeededFuture();
+            }
+            return DeviceLists.currentPrimaryKey(tx, primary)
+                    .compose(accountKey -> DeviceLists.check(tx, primary.number(), accountKey, list, statement, target.id(), null));
+        });
     }
 
     /** Stores how far the device has synced (its ack); never moves backwards. */
