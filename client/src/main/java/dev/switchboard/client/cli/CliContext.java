@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.client.DeviceCredentials;
 import dev.switchboard.client.DeviceFolder;
 import dev.switchboard.client.E2eeSender;
+import dev.switchboard.client.HistoryBundles;
+import dev.switchboard.client.HistoryStore;
 import dev.switchboard.client.KeyDirectory;
 import dev.switchboard.client.MessageDecryptor;
 import dev.switchboard.client.SwitchboardClient;
@@ -139,8 +141,24 @@ final class CliContext {
         return new E2eeSender(deviceClient(), folder().keys(), keyDirectory(), folder().trustStore());
     }
 
-    /** Reads end-to-end messages with this device's current and kept keys, and its imported history. */
+    /**
+     * Reads end-to-end messages with this device's current and kept keys, and its imported history.
+     * A history bundle the primary handed over at linking ({@link DeviceFolder#historyPointer}) is
+     * imported the first time; a bundle that cannot be fetched or opened is a warning, and is tried
+     * again next time.
+     */
     MessageDecryptor decryptor() {
+        folder().historyPointer().ifPresent(pointer -> {
+            HistoryStore store = folder().historyStore();
+            if (!store.imported(pointer.mediaId())) {
+                try {
+                    int count = HistoryBundles.importInto(deviceClient(), pointer, store);
+                    err.println("imported " + count + " earlier end-to-end messages from the primary's history");
+                } catch (RuntimeException e) {
+                    err.println("warning: cannot import the history the primary handed over: " + e.getMessage());
+                }
+            }
+        });
         return MessageDecryptor.of(folder(), keyDirectory());
     }
 
