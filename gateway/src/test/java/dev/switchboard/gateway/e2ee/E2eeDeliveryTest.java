@@ -178,6 +178,26 @@ class E2eeDeliveryTest {
     }
 
     @Test
+    void readTicksOfAnEncryptedMessageReachTheSenderWithItsOwnView() throws Exception {
+        List<Device> a = e2eeNumber(gw, "+390620010051", "laptop");
+        List<Device> b = e2eeNumber(gw, "+390620010052");
+        Device sender = a.get(0);
+        String to = b.get(0).number();
+        SealedMessage sealed = seal(sender, to, targets(gw, sender, to), "meet at noon");
+        String outId = send(gw, sender, body(to, sealed)).json().getString("id");
+
+        JsonObject inbound = conversationWith(b.get(0), sender.number());
+        String inId = inbound.getJsonObject("lastMessage").getString("id");
+        assertEquals(204, gw.post("/v1/conversations/" + inbound.getString("id") + "/read", b.get(0).token(),
+                new JsonObject().put("upTo", inId).encode()).status());
+
+        JsonObject updated = syncEvents(a.get(1)).stream().filter(e -> e.getString("type").equals("message.updated")
+                && e.getJsonObject("data").getString("id").equals(outId)).findFirst().orElseThrow().getJsonObject("data");
+        assertEquals("read", updated.getString("status"));
+        assertOwnView(a.get(1), updated, sealed, sender);
+    }
+
+    @Test
     void encryptedMediaIsGrantedToTheRecipientNumberOnly() throws Exception {
         List<Device> a = e2eeNumber(gw, "+390620010031");
         List<Device> b = e2eeNumber(gw, "+390620010032");
