@@ -9,6 +9,7 @@ import dev.switchboard.inbox.devices.LinkService;
 import dev.switchboard.inbox.devices.NumberService;
 import dev.switchboard.inbox.media.MediaRepository;
 import dev.switchboard.inbox.messages.ConversationQueries;
+import dev.switchboard.inbox.messages.EncryptedPayloads;
 import dev.switchboard.inbox.messages.MessageService;
 import dev.switchboard.inbox.persistence.Ids;
 import dev.switchboard.inbox.sync.SyncLog;
@@ -34,6 +35,8 @@ public final class ApiRouter {
 
     public static Router build(Vertx vertx, Services s, int maxBodyBytes, long maxMediaBytes) {
         Router router = Router.router(vertx);
+        // Every reader of messages fills in the reading device's own view of encrypted ones.
+        EncryptedPayloads payloads = new EncryptedPayloads(s.pool());
         // PostgreSQL cannot store NUL in text; refuse it in paths and queries before it reaches a statement.
         router.route().handler(ctx -> {
             if (ctx.request().uri().toLowerCase(java.util.Locale.ROOT).contains("%00")) {
@@ -43,7 +46,7 @@ public final class ApiRouter {
             }
         });
         new HealthRoutes(s.pool(), s.openApi()).mount(router);
-        new StreamRoute(vertx, s.auth(), s.syncLog(), s.devices()).mount(router);
+        new StreamRoute(vertx, s.auth(), s.syncLog(), s.devices(), payloads).mount(router);
         new LinkWaitRoute(vertx, s.links(), s.linkTtl()).mount(router);
         // Media carries its own, larger body limit, so it is routed before the JSON body handler.
         new MediaRoutes(s.media(), s.mediaFiles(), s.ids(), maxMediaBytes).mount(router, s.auth());
@@ -56,9 +59,9 @@ public final class ApiRouter {
         new KeysRoutes(s.deviceLists()).mount(router, s.auth());
         new LinkRoutes(s.links(), linkId -> LinkWaitRoute.approved(vertx, linkId)).mount(router, s.auth());
         new PreviewRoutes(s.numbers()).mount(router, s.auth());
-        new MessageRoutes(s.messages()).mount(router, s.auth());
-        new ConversationRoutes(s.queries(), s.messages(), s.typing()).mount(router, s.auth());
-        new SyncRoutes(s.syncLog()).mount(router, s.auth());
+        new MessageRoutes(s.messages(), s.queries(), payloads).mount(router, s.auth());
+        new ConversationRoutes(s.queries(), s.messages(), s.typing(), payloads).mount(router, s.auth());
+        new SyncRoutes(s.syncLog(), payloads).mount(router, s.auth());
 
         router.errorHandler(400, ctx -> Replies.error(ctx, 400, "bad_request", "the request is malformed"));
         router.errorHandler(404, ctx -> Replies.error(ctx, 404, "not_found", "no such endpoint"));

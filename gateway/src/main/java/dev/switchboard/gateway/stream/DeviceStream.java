@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.stream;
 
 import dev.switchboard.inbox.devices.DeviceService;
+import dev.switchboard.inbox.messages.EncryptedPayloads;
 import dev.switchboard.inbox.model.Device;
 import dev.switchboard.inbox.model.SyncEvent;
 import dev.switchboard.inbox.sync.SyncLog;
@@ -10,6 +11,8 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * One device's WebSocket. Live events are only a hint: when they continue exactly where the
  * socket stands they are sent as they are, otherwise the socket catches up from the sync log.
  * That keeps replay and live delivery free of gaps and duplicates without coordinating them.
- * All state is touched only on the socket's event loop.
+ * All state is touched only on the socket's event loop. Events that carry an end-to-end encrypted
+ * message are shared by every device of the number but must show each only its own wrapped key, so
+ * they are hydrated for this device ({@link EncryptedPayloads}) before they are sent, live or replayed.
  */
 final class DeviceStream {
     static final short CLOSE_UNLINKED = 4401;
@@ -30,6 +35,10 @@ final class DeviceStream {
     private final Device device;
     private final SyncLog syncLog;
     private final DeviceService devices;
+    private final EncryptedPayloads payloads;
+
+    /** A page of the log as this device sees it. */
+    private record Page(List<JsonObject> events, boolean hasMore) {}
 
     private long lastSent;
     private boolean fetching;
@@ -42,7 +51,9 @@ final class DeviceStream {
     private long ackToStore = -1;
     private boolean storingAck;
 
-    DeviceStream(Vertx vertx, ServerWebSocket ws, Device device, SyncLog syncLog, DeviceService devices, long since) {
+    DeviceStream(Vertx vertx, ServerWebSocket ws, Device device, SyncLog syncLog, DeviceService devices, EncryptedPayloads payloads,
+                 long since) {
+        this.payloads = payloads;
         this.vertx = vertx;
         this.ws = ws;
         this.device = device;
@@ -73,10 +84,36 @@ final class DeviceStream {
             catchUp();
             return;
         }
-        for (int i = 0; i < batch.size(); i++) {
-            send(batch.getJsonObject(i));
+        if (!EncryptedPayloads.needHydration(batch)) {
+            for (int i = 0; i < batch.size(); i++) {
+                send(batch.getJsonObject(i));
+            }
+            pausedUntilDrained();
+            return;
         }
-        pausedUntilDrained();
+        // Hydrating is a query: while it runs this counts as fetching, so later batches wait in the log.
+        fetching = true;
+        List<JsonObject> events = new ArrayList<>();
+        batch.forEach(e -> events.add((JsonObject) e));
+        payloads.events(device.id(), events).onComplete(ar -> {
+            fetching = false;
+            if (closed) {
+                return;
+            }
+            if (ar.failed()) {
+                failed("hydrating live events", ar.cause());
+                return;
+            }
+            ar.result().forEach(this::send);
+            if (!pausedUntilDrained() && behind) {
+                catchUp();
+            }
+        });
+    }
+
+    private void failed(String what, Throwable cause) {
+        LOG.warn("{} for device {} failed; closing its stream so it reconnects: {}", what, device.id(), cause.toString());
+        ws.close((short) 1011, "catch-up failed");
     }
 
     /** When the socket's queue is full, stops sending until it drains, then catches up if anything came meanwhile. */
@@ -102,17 +139,19 @@ final class DeviceStream {
         }
         fetching = true;
         behind = false;
-        syncLog.read(device.number(), lastSent, PAGE).onComplete(ar -> {
+        syncLog.read(device.number(), lastSent, PAGE)
+                .compose(page -> payloads.events(device.id(), page.events().stream().map(e -> e.toJson()).toList())
+                        .map(events -> new Page(events, page.hasMore())))
+                .onComplete(ar -> {
             fetching = false;
             if (closed) {
                 return;
             }
             if (ar.failed()) {
-                LOG.warn("catch-up for device {} failed; closing its stream so it reconnects: {}", device.id(), ar.cause().toString());
-                ws.close((short) 1011, "catch-up failed");
+                failed("catch-up", ar.cause());
                 return;
             }
-            ar.result().events().forEach(e -> send(e.toJson()));
+            ar.result().events().forEach(this::send);
             behind = behind || ar.result().hasMore();
             if (!pausedUntilDrained() && behind) {
                 catchUp();

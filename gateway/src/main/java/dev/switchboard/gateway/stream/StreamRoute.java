@@ -4,6 +4,7 @@ import dev.switchboard.gateway.http.Authenticator;
 import dev.switchboard.gateway.http.Replies;
 import dev.switchboard.inbox.InboxException;
 import dev.switchboard.inbox.devices.DeviceService;
+import dev.switchboard.inbox.messages.EncryptedPayloads;
 import dev.switchboard.inbox.sync.SyncLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,8 +20,10 @@ public final class StreamRoute {
     private final Authenticator auth;
     private final SyncLog syncLog;
     private final DeviceService devices;
+    private final EncryptedPayloads payloads;
 
-    public StreamRoute(Vertx vertx, Authenticator auth, SyncLog syncLog, DeviceService devices) {
+    public StreamRoute(Vertx vertx, Authenticator auth, SyncLog syncLog, DeviceService devices, EncryptedPayloads payloads) {
+        this.payloads = payloads;
         this.vertx = vertx;
         this.auth = auth;
         this.syncLog = syncLog;
@@ -58,7 +61,7 @@ public final class StreamRoute {
                 })
                 .onSuccess(device -> {
                     ctx.request().resume();
-                    ctx.request().toWebSocket().onSuccess(ws -> new DeviceStream(vertx, ws, device, syncLog, devices, since).start())
+                    ctx.request().toWebSocket().onSuccess(ws -> new DeviceStream(vertx, ws, device, syncLog, devices, payloads, since).start())
                             .onFailure(e -> Replies.fail(ctx, e));
                 });
     }

@@ -29,9 +29,14 @@ public final class MessageJson {
 
     private MessageJson() {}
 
+    /**
+     * The message as devices receive it. An end-to-end encrypted message has no content here: its
+     * JSON names its stored payload ({@value #PAYLOAD_REFERENCE}), which {@code EncryptedPayloads}
+     * replaces with the reading device's {@code encrypted} object, so sync events store only the reference.
+     */
     public static JsonObject toJson(Message m) {
         MessageContent c = m.content();
-        return new JsonObject()
+        JsonObject json = new JsonObject()
                 .put("id", m.id())
                 .put("conversationId", m.conversationId())
                 .put("direction", m.direction().wire())
@@ -40,7 +45,7 @@ public final class MessageJson {
                 .put("channel", m.channel().wire())
                 .put("status", m.status().wire())
                 .put("statusReason", m.statusReason())
-                .put("text", c.text())
+                .put("text", m.e2ee() ? null : c.text())
                 .put("parts", partsJson(c.parts()))
                 .put("suggestions", suggestionsJson(c.suggestions()))
                 .put("inReplyTo", c.inReplyTo() == null ? null
@@ -51,7 +56,14 @@ public final class MessageJson {
                 .put("statusHistory", statusHistoryJson(m.statusHistory()))
                 .put("sms", smsJson(m.sms()))
                 .put("attempts", attemptsJson(m.attempts()));
+        if (m.e2ee()) {
+            json.put(PAYLOAD_REFERENCE, m.payloadId());
+        }
+        return json;
     }
+
+    /** The field of a stored e2ee message's JSON that names its payload, until a reader's view replaces it. */
+    public static final String PAYLOAD_REFERENCE = "payloadId";
 
     /** {@code [{"status", "at", "reason"}]}, oldest first; {@code reason} is null unless the step has one. */
     static JsonArray statusHistoryJson(List<StatusChange> history) {

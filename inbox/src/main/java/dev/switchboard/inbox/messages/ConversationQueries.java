@@ -41,6 +41,7 @@ public final class ConversationQueries {
         }
         return pool.preparedQuery("""
                 SELECT c.id, c.number, c.peer, c.channel, c.updated_at, c.unsubscribed_at,
+                    e2ee_capable(c.number) AND e2ee_capable(c.peer) AS e2ee,
                     (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'in' AND m.status <> 'read') AS unread
                 FROM conversations c
                 WHERE c.number = $1 AND ($2::text IS NULL OR c.peer = $2)
@@ -58,7 +59,7 @@ public final class ConversationQueries {
                             out.add(new Conversation(r.getString("id"), r.getString("number"), r.getString("peer"),
                                     Channel.fromWire(r.getString("channel")), last.get(r.getString("id")),
                                     r.getLong("unread").intValue(), Times.instant(r.getOffsetDateTime("updated_at")),
-                                    r.getValue("unsubscribed_at") != null));
+                                    r.getValue("unsubscribed_at") != null, r.getBoolean("e2ee")));
                         }
                         String next = more ? encodeCursor(out.get(out.size() - 1)) : null;
                         return new ConversationPage(out, next);
@@ -106,6 +107,14 @@ public final class ConversationQueries {
                                 return new MessagePage(out, more ? out.get(out.size() - 1).id() : null);
                             });
                 });
+    }
+
+    /** One message of the number's inbox; 404 for any other number's. */
+    public Future<Message> message(String number, String messageId) {
+        return pool.preparedQuery("SELECT " + MessageRows.COLUMNS + " FROM messages WHERE id = $1 AND number = $2")
+                .execute(Tuple.of(messageId, number))
+                .compose(rows -> rows.size() == 1 ? Future.succeededFuture(MessageRows.map(rows.iterator().next()))
+                        : Future.failedFuture(InboxException.notFound("message")));
     }
 
     public Future<TypingTarget> typingTarget(String number, String conversationId) {

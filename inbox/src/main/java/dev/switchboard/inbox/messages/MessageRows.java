@@ -29,7 +29,7 @@ import java.util.stream.IntStream;
  */
 final class MessageRows {
     static final String COLUMNS = "id, conversation_id, number, direction, from_number, to_number, channel, status,"
-            + " status_reason, content, e2ee, created_at, updated_at, status_history, sms_segments, sms_encoding, sms_carrier, attempts";
+            + " status_reason, content, e2ee, created_at, updated_at, status_history, sms_segments, sms_encoding, sms_carrier, attempts, payload_id";
 
     private static final int COLUMN_COUNT = COLUMNS.split(",").length;
 
@@ -49,7 +49,7 @@ final class MessageRows {
                 r.getString("status_reason"), MessageJson.contentFromJson((JsonObject) r.getValue("content")),
                 r.getBoolean("e2ee"), Times.instant(r.getOffsetDateTime("created_at")),
                 Times.instant(r.getOffsetDateTime("updated_at")), history((JsonArray) r.getValue("status_history")), sms,
-                attempts((JsonArray) r.getValue("attempts")));
+                attempts((JsonArray) r.getValue("attempts")), r.getString("payload_id"));
     }
 
     private static List<DeliveryAttempt> attempts(JsonArray stored) {
@@ -118,7 +118,7 @@ final class MessageRows {
         return new Object[] {m.id(), m.conversationId(), m.number(), m.direction().wire(), m.from(), m.to(),
                 m.channel().wire(), m.status().wire(), m.statusReason(), MessageJson.contentJson(m.content()), m.e2ee(),
                 Times.db(m.createdAt()), Times.db(m.updatedAt()), history, sms == null ? null : sms.segments(),
-                sms == null ? null : sms.encoding(), sms == null ? null : sms.carrier(), attemptsJson(m.attempts()), counterpartId};
+                sms == null ? null : sms.encoding(), sms == null ? null : sms.carrier(), attemptsJson(m.attempts()), m.payloadId(), counterpartId};
     }
 
     private static JsonArray attemptsJson(List<DeliveryAttempt> attempts) {

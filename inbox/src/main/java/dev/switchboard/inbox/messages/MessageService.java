@@ -37,6 +37,7 @@ public final class MessageService {
     private final Ids ids;
     private final ConversationStore conversations;
     private final ChannelPolicy channels;
+    private final EncryptedSends encrypted;
 
     public MessageService(Transactor db, Ids ids) {
         this(db, ids, ChannelPolicy.SMS_ONLY);
@@ -47,6 +48,7 @@ public final class MessageService {
         this.ids = ids;
         this.conversations = new ConversationStore(ids);
         this.channels = channels;
+        this.encrypted = new EncryptedSends(ids, conversations);
     }
 
     public Future<SendResult> send(Device sender, SendRequest request) {
@@ -54,7 +56,13 @@ public final class MessageService {
         if (request.to().equals(sender.number())) {
             return Future.failedFuture(InboxException.invalid("to", "cannot be the sender's own number"));
         }
-        if (request.content().parts().isEmpty()) {
+        if (request.isEncrypted()) {
+            try {
+                EncryptedSends.verify(sender, request.to(), request.encrypted());
+            } catch (InboxException e) {
+                return Future.failedFuture(e);
+            }
+        } else if (request.content().parts().isEmpty()) {
             return Future.failedFuture(new InboxException(InboxException.Kind.INVALID, "missing_field", "text or parts: required"));
         }
         // Numbers first, like every other writer: the key's row references the device, and taking that
@@ -63,8 +71,28 @@ public final class MessageService {
                 .compose(served -> claimIdempotencyKey(tx, sender, request)
                         .compose(previous -> previous != null
                                 ? Future.succeededFuture(new SendResult(previous, true))
-                                : deliver(tx, sender, request, served.contains(request.to()))
+                                : (request.isEncrypted() ? encrypted.deliver(tx, sender, request, served)
+                                        : deliver(tx, sender, request, served.contains(request.to())))
+                                        .compose(accepted -> remember(tx, sender, request, accepted))
                                         .map(accepted -> new SendResult(accepted, false)))));
+    }
+
+    /** The answer a retry with the same Idempotency-Key gets, stored in the same transaction as the message. */
+    private static Future<JsonObject> remember(Tx tx, Device sender, SendRequest request, JsonObject accepted) {
+        return tx.query("UPDATE idempotency_keys SET response = $3 WHERE device_id = $1 AND key = $2",
+                Tuple.of(sender.id(), request.idempotencyKey(), accepted)).map(accepted);
+    }
+
+    /**
+     * Plaintext between two numbers that both take end-to-end messages is refused (409
+     * {@code e2ee_required}): once a conversation is end-to-end, a device must not fall back to
+     * something the server can read. Numbers without published device lists keep sending plaintext.
+     */
+    private static Future<Void> refusePlaintextWhenEncrypted(Tx tx, String from, String to) {
+        return E2eeCapability.of(tx, from, to).compose(capable -> capable.both()
+                ? Future.failedFuture(new InboxException(InboxException.Kind.CONFLICT, "e2ee_required",
+                        "both " + from + " and " + to + " take end-to-end encrypted messages; send this one encrypted (e2ee)"))
+                : Future.<Void>succeededFuture());
     }
 
     /** Null when the key is new (now held by this transaction), else the stored answer for the same body. */
@@ -93,7 +121,8 @@ public final class MessageService {
     private Future<JsonObject> deliver(Tx tx, Device sender, SendRequest request, boolean onnet) {
         String from = sender.number();
         String to = request.to();
-        return resolveMedia(tx, from, request.content())
+        return (onnet ? refusePlaintextWhenEncrypted(tx, from, to) : Future.<Void>succeededFuture())
+                .compose(v -> resolveMedia(tx, from, request.content()))
                 .compose(content -> (onnet ? Future.succeededFuture(new ChannelPolicy.Decision(Channel.ONNET, false, null))
                         : refuseUnsubscribed(tx, from, to).compose(v -> channels.choose(tx, from, to, request.channel(), content)))
                         .compose(decision -> {
@@ -110,9 +139,7 @@ public final class MessageService {
                                         .map(v -> new JsonObject().put("id", outId).put("conversationId", conversationId)
                                                 .put("status", status.wire()).put("channel", channel.wire()).put("seq", event.seq())));
                     });
-                }))
-                .compose(accepted -> tx.query("UPDATE idempotency_keys SET response = $3 WHERE device_id = $1 AND key = $2",
-                        Tuple.of(sender.id(), request.idempotencyKey(), accepted)).map(accepted));
+                }));
     }
 
     /** A peer that unsubscribed from this number (RCS UNSUBSCRIBE) gets nothing until it subscribes again. */
