@@ -26,12 +26,18 @@ final class HumanFormat {
                 + conversation.path("unread").asInt() + " unread  " + preview;
     }
 
-    /** The first line of {@code messages}: whether the conversation is end-to-end encrypted. */
-    static String conversationHeader(JsonNode conversation) {
+    /**
+     * The first line of {@code messages}: whether the conversation is end-to-end encrypted. One that
+     * is not says so, naming SMS unless every message went on-net (two served numbers without
+     * signed device lists on both ends).
+     */
+    static String conversationHeader(JsonNode conversation, List<JsonNode> messages) {
         String peer = conversation.path("peer").asText();
-        return conversation.path("e2ee").asBoolean(false)
-                ? LOCK + " conversation with " + peer + ": end-to-end encrypted"
-                : "conversation with " + peer + ": " + NOT_E2EE;
+        if (conversation.path("e2ee").asBoolean(false)) {
+            return LOCK + " conversation with " + peer + ": end-to-end encrypted";
+        }
+        boolean onnet = !messages.isEmpty() && messages.stream().allMatch(m -> "onnet".equals(m.path("channel").asText()));
+        return "conversation with " + peer + ": " + (onnet ? "not end-to-end encrypted" : NOT_E2EE);
     }
 
     /**

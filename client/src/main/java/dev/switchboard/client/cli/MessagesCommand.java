@@ -43,7 +43,7 @@ final class MessagesCommand implements Command {
         } else if (conversation.isEmpty()) {
             context.println("no conversation with " + peer);
         } else {
-            context.println(HumanFormat.conversationHeader(conversation.get()));
+            context.println(HumanFormat.conversationHeader(conversation.get(), messages));
             for (int i = read.size() - 1; i >= 0; i--) {
                 context.println(HumanFormat.message(read.get(i)));
             }

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.client.DecryptedMessage;
 import dev.switchboard.client.SyncEvent;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HumanFormatTest {
@@ -56,5 +58,31 @@ class HumanFormatTest {
 
         assertEquals("d1  primary  laptop  last seen 2026-01-01T10:00:00Z  synced 42  (this device)",
                 HumanFormat.device(device));
+    }
+
+    @Test
+    void endToEndMessagesCarryALockAndTheirDecryptedTextOrWhyTheyCannotBeRead() throws Exception {
+        JsonNode message = JSON.readTree("{\"id\":\"m1\",\"direction\":\"in\",\"from\":\"+390611111111\","
+                + "\"to\":\"+390622222222\",\"e2ee\":true,\"text\":null,\"createdAt\":\"2026-11-27T10:00:00Z\","
+                + "\"status\":\"delivered\"}");
+        DecryptedMessage read = new DecryptedMessage("m1", true, DecryptedMessage.Source.DECRYPTED, "hello\nthere",
+                List.of(JSON.readTree("{\"type\":\"media\",\"fileName\":\"a.jpg\"}")), null, message);
+        DecryptedMessage failed = new DecryptedMessage("m1", true, DecryptedMessage.Source.FAILED, null, List.of(),
+                "sender signature does not verify", message);
+
+        assertEquals("2026-11-27T10:00:00Z  " + HumanFormat.LOCK + " <- +390611111111  hello \u23ce there [media a.jpg]  [delivered]",
+                HumanFormat.message(read));
+        assertEquals("2026-11-27T10:00:00Z  " + HumanFormat.LOCK
+                + " <- +390611111111  [cannot decrypt: sender signature does not verify]  [delivered]", HumanFormat.message(failed));
+    }
+
+    @Test
+    void aConversationHeaderSaysWhetherItIsEndToEnd() throws Exception {
+        JsonNode e2ee = JSON.readTree("{\"peer\":\"+390611111111\",\"e2ee\":true}");
+        JsonNode carrier = JSON.readTree("{\"peer\":\"+447700900001\",\"e2ee\":false}");
+        List<JsonNode> sms = List.of(JSON.readTree("{\"channel\":\"sms\"}"));
+
+        assertEquals(HumanFormat.LOCK + " conversation with +390611111111: end-to-end encrypted", HumanFormat.conversationHeader(e2ee, List.of()));
+        assertEquals("conversation with +447700900001: not end-to-end encrypted (SMS)", HumanFormat.conversationHeader(carrier, sms));
     }
 }

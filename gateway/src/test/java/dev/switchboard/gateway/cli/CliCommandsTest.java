@@ -66,10 +66,12 @@ class CliCommandsTest {
 
         assertEquals(0, text.exit(), text.err());
         List<String> lines = text.out().lines().toList();
-        assertEquals(3, lines.size(), text.out());
-        assertTrue(lines.get(0).endsWith("  -> " + peer.number() + "  first  [delivered]"), lines.get(0));
-        assertTrue(lines.get(1).endsWith("  <- " + peer.number() + "  second  [delivered]"), lines.get(1));
-        assertTrue(lines.get(2).endsWith("  -> " + peer.number() + "  third  [delivered]"), lines.get(2));
+        assertEquals(4, lines.size(), text.out());
+        assertEquals("conversation with " + peer.number() + ": not end-to-end encrypted", lines.get(0),
+                "no signed device lists: on-net, but not end to end, and it says so");
+        assertTrue(lines.get(1).endsWith("  -> " + peer.number() + "  first  [delivered]"), lines.get(1));
+        assertTrue(lines.get(2).endsWith("  <- " + peer.number() + "  second  [delivered]"), lines.get(2));
+        assertTrue(lines.get(3).endsWith("  -> " + peer.number() + "  third  [delivered]"), lines.get(3));
 
         Result json = cli(phone, "--json", "messages", "--with", peer.number());
 
@@ -168,7 +170,8 @@ class CliCommandsTest {
         JsonObject mine = new JsonObject(gw.anonymous().withCredentials(me).conversationWith(peer.number()).orElseThrow()
                 .get("lastMessage").toString());
         assertEquals("no --server needed", mine.getString("text"));
-        assertEquals("sent " + mine.getString("id") + " to " + peer.number() + ": delivered via onnet", sent.out().trim());
+        assertEquals("sent " + mine.getString("id") + " to " + peer.number() + ": delivered via onnet  (not end-to-end encrypted)",
+                sent.out().trim());
     }
 
     @Test
