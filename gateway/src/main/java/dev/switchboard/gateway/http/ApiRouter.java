@@ -62,6 +62,8 @@ public final class ApiRouter {
         new MessageRoutes(s.messages(), s.queries(), payloads).mount(router, s.auth());
         new ConversationRoutes(s.queries(), s.messages(), s.typing(), payloads).mount(router, s.auth());
         new SyncRoutes(s.syncLog(), payloads).mount(router, s.auth());
+        // Last: the page's static files answer only what no API route claimed.
+        new dev.switchboard.gateway.web.WebInboxRoutes().mount(router);
 
         router.errorHandler(400, ctx -> Replies.error(ctx, 400, "bad_request", "the request is malformed"));
         router.errorHandler(404, ctx -> Replies.error(ctx, 404, "not_found", "no such endpoint"));
