@@ -206,7 +206,7 @@ public final class Hpke {
         byte[] baseNonce = labeledExpand(suiteId, secret, "base_nonce", context, N_NONCE);
 
         try {
-            byte[] ciphertext = new AEAD(aead.id, key, baseNonce).seal(Bytes.orEmpty(aad), plaintext);
+            byte[] ciphertext = aeadSeal(key, baseNonce, aad, plaintext);
             return new Sealed(enc, ciphertext);
         } catch (InvalidCipherTextException | RuntimeException e) {
             throw new CryptoException("HPKE seal failed (PSK mode): " + e.getMessage(), e);
@@ -216,6 +216,29 @@ public final class Hpke {
             Arrays.fill(secret, (byte) 0);
             Arrays.fill(key, (byte) 0);
         }
+    }
+
+    /**
+     * The suite's AEAD alone, under a given key and nonce: the last step of every PSK-mode seal
+     * (RFC 9180 section 5.2 with sequence number 0, where the nonce is the base nonce). Returns
+     * ciphertext || 16-byte tag. Package-private so that the AEAD's own test vectors (RFC 8439
+     * section 2.8.2 for ChaCha20-Poly1305) run through the code the product seals with.
+     */
+    byte[] aeadSeal(byte[] key, byte[] nonce, byte[] aad, byte[] plaintext) throws InvalidCipherTextException {
+        Bytes.requireLength(key, aead.keyLength, "HPKE AEAD key");
+        Bytes.requireLength(nonce, N_NONCE, "HPKE AEAD nonce");
+        return new AEAD(aead.id, key, nonce).seal(Bytes.orEmpty(aad), plaintext);
+    }
+
+    /**
+     * The inverse of {@link #aeadSeal}, with BouncyCastle's HPKE {@link AEAD}, the class its HPKE
+     * receiver context (which {@link #open} and {@link #openPsk} use) opens with; throws when the tag
+     * does not verify.
+     */
+    byte[] aeadOpen(byte[] key, byte[] nonce, byte[] aad, byte[] ciphertext) throws InvalidCipherTextException {
+        Bytes.requireLength(key, aead.keyLength, "HPKE AEAD key");
+        Bytes.requireLength(nonce, N_NONCE, "HPKE AEAD nonce");
+        return new AEAD(aead.id, key, nonce).open(Bytes.orEmpty(aad), ciphertext);
     }
 
     /**

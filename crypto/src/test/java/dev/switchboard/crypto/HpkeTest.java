@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * RFC 9180 appendix A test vectors (sequence number 0 of each) through {@link Hpke}'s own sealing
  * path ({@code seal*WithEphemeral} is the body of {@code seal}/{@code sealPsk}) and its opening
  * path, plus the behaviour the protocol relies on. Hex from the RFC text, appendix A.1.1, A.1.2 and
- * A.2.1.
+ * A.2.1. The ChaCha20-Poly1305 AEAD also runs alone against RFC 8439 section 2.8.2.
  */
 class HpkeTest {
 
@@ -124,6 +124,41 @@ class HpkeTest {
                 bytes(A21.CT_0))), "A.2.1 open");
         assertThrows(CryptoException.class, () -> aesGcm.open(bytes(A21.SK_RM), bytes(A21.ENC), bytes(INFO),
                 bytes(AAD_0), bytes(A21.CT_0)), "a ChaCha20-Poly1305 ciphertext does not open as AES-128-GCM");
+    }
+
+    /**
+     * RFC 8439 section 2.8.2, the ChaCha20-Poly1305 AEAD on its own, through {@link Hpke#aeadSeal}:
+     * the step every PSK-mode seal ends with (the HPKE vectors above cover it only behind the key
+     * schedule). 32-bit constant 07000000 || IV 4041424344454647 is the 12-byte nonce.
+     */
+    @Test
+    void rfc8439ChaCha20Poly1305AeadVector() throws Exception {
+        byte[] key = bytes("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f");
+        byte[] nonce = bytes("070000004041424344454647");
+        byte[] aad = bytes("50515253c0c1c2c3c4c5c6c7");
+        byte[] plaintext = ("Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future,"
+                + " sunscreen would be it.").getBytes(StandardCharsets.US_ASCII);
+        String ciphertext = "d31a8d34648e60db7b86afbc53ef7ec2a4aded51296e08fea9e2b5a736ee62d6"
+                + "3dbea45e8ca9671282fafb69da92728b1a71de0a9e060b2905d6a5b67ecd3b36"
+                + "92ddbd7f2d778b8c9803aee328091b58fab324e4fad675945585808b4831d7bc"
+                + "3ff4def08e4b7a9de576d26586cec64b6116";
+        String tag = "1ae10b594f09e26a7e902ecbd0600691";
+        assertEquals(114, plaintext.length);
+
+        byte[] sealed = chacha.aeadSeal(key, nonce, aad, plaintext);
+        assertEquals(ciphertext + tag, hex(sealed), "RFC 8439 2.8.2 ciphertext || tag");
+        assertArrayEquals(plaintext, chacha.aeadOpen(key, nonce, aad, bytes(ciphertext + tag)), "RFC 8439 2.8.2 opens");
+
+        byte[] flipped = bytes(ciphertext + tag);
+        flipped[flipped.length - 1] ^= 1;
+        assertThrows(org.bouncycastle.crypto.InvalidCipherTextException.class, () -> chacha.aeadOpen(key, nonce, aad, flipped),
+                "a wrong tag is refused");
+        byte[] otherAad = aad.clone();
+        otherAad[0] ^= 1;
+        assertThrows(org.bouncycastle.crypto.InvalidCipherTextException.class,
+                () -> chacha.aeadOpen(key, nonce, otherAad, bytes(ciphertext + tag)), "the AAD is authenticated");
+        assertFalse(hex(aesGcm.aeadSeal(new byte[16], nonce, aad, plaintext)).startsWith(ciphertext.substring(0, 32)),
+                "the default suite is not ChaCha20");
     }
 
     private static void assertDerivedKeys(String ikmE, String pkEm, String ikmR, String pkRm) {

@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * All state is touched only on the socket's event loop. Events that carry an end-to-end encrypted
  * message are shared by every device of the number but must show each only its own wrapped key, so
  * they are hydrated for this device ({@link EncryptedPayloads}) before they are sent, live or replayed.
+ * A catch-up batch is a sync page: at most {@value #PAGE} events and at most
+ * {@link EncryptedPayloads#MAX_PAGE_CIPHERTEXT} of ciphertext (always at least one event); the next
+ * batch is read only once the socket's write queue has room again, so a stream holds at most about
+ * one batch of ciphertext in memory however far behind the device is.
  */
 final class DeviceStream {
     static final short CLOSE_UNLINKED = 4401;
@@ -89,6 +93,11 @@ final class DeviceStream {
                 send(batch.getJsonObject(i));
             }
             pausedUntilDrained();
+            return;
+        }
+        if (!EncryptedPayloads.surelyWithinBudget(batch)) {
+            // Too many encrypted messages to hydrate at once: the log serves them in pages within the budget.
+            catchUp();
             return;
         }
         // Hydrating is a query: while it runs this counts as fetching, so later batches wait in the log.

@@ -189,14 +189,26 @@ class E2eeConversationTest {
                 }
             }
 
+            // Positive control: a body that does reach the log is found by the same capture and scan, so
+            // the scan below can fail. (a) The gateway's HTTP handling (Vert.x, at the verbose levels the
+            // capture turns on) logs a request's path: a path naming a fresh marker. (b) A gateway logger at TRACE, the marker as an argument;
+            // (c) a marker only in the message of a nested cause, as a logged exception carries it.
+            String inPath = marker();
+            assertEquals(404, gw.get("/v1/conversations/" + inPath + "/messages", aPhone.token()).status());
+            String asArgument = marker();
+            String inCause = marker();
+            org.slf4j.Logger gatewayLog = org.slf4j.LoggerFactory.getLogger("dev.switchboard.gateway.http.MessageRoutes");
+            gatewayLog.trace("probe of the log scan: {}", asArgument);
+            gatewayLog.debug("probe of the log scan", new IllegalStateException("outer", new RuntimeException("caused by " + inCause)));
+            List<String> probes = List.of(inPath, asArgument, inCause);
             List<String> lines = logs.lines();
+            for (String probe : probes) {
+                assertFalse(leaks(lines, List.of(probe)).isEmpty(), "the log scan sees a logged marker: " + probe);
+            }
+
             assertTrue(lines.stream().filter(line -> line.contains("POST") && line.contains("/v1/messages")).count() >= MESSAGES,
                     "the capture saw the gateway handle every send: " + lines.size() + " lines");
-            for (String line : lines) {
-                for (String marker : markers) {
-                    assertFalse(line.contains(marker), "a plaintext leaked into the log: " + line);
-                }
-            }
+            assertEquals(List.of(), leaks(lines, markers), "a plaintext leaked into the log");
 
             try (Connection db = gw.jdbc()) {
                 List<String> columns = PlaintextScan.scannedColumns(db);
@@ -208,6 +220,11 @@ class E2eeConversationTest {
                 assertFalse(PlaintextScan.find(db, List.of(clearMarker)).isEmpty(), "the scan sees plaintext where there is some");
             }
         }
+    }
+
+    /** The captured lines that contain any of the markers. */
+    private static List<String> leaks(List<String> lines, List<String> markers) {
+        return lines.stream().filter(line -> markers.stream().anyMatch(line::contains)).toList();
     }
 
     private static Predicate<SyncEvent> e2eeCreated() {

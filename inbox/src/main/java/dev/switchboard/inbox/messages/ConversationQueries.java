@@ -31,6 +31,11 @@ public final class ConversationQueries {
 
     public ConversationQueries(Pool pool) { this.pool = pool; }
 
+    /**
+     * The number's conversations, most recently updated first, each with its last message: up to
+     * {@code limit}, fewer when those previews' ciphertext would pass
+     * {@link EncryptedPayloads#MAX_PAGE_CIPHERTEXT} (always at least one); {@code next} is set whenever more are left.
+     */
     public Future<ConversationPage> conversations(String number, int limit, String cursor, String peer) {
         Instant afterTime = null;
         String afterId = null;
@@ -51,9 +56,14 @@ public final class ConversationQueries {
                 .compose(rows -> {
                     List<Row> list = new ArrayList<>();
                     rows.forEach(list::add);
-                    boolean more = list.size() > limit;
-                    List<Row> page = more ? list.subList(0, limit) : list;
-                    return lastMessages(page.stream().map(r -> r.getString("id")).toList()).map(last -> {
+                    boolean full = list.size() > limit;
+                    List<Row> fetched = full ? list.subList(0, limit) : list;
+                    return lastMessages(fetched.stream().map(r -> r.getString("id")).toList()).map(lastAndBytes -> {
+                        Map<String, Message> last = lastAndBytes.messages();
+                        // Each preview of an e2ee message carries its ciphertext: end the page within the budget.
+                        long[] bytes = fetched.stream().mapToLong(r -> lastAndBytes.bytes().getOrDefault(r.getString("id"), 0L)).toArray();
+                        List<Row> page = fetched.subList(0, EncryptedPayloads.withinBudget(bytes));
+                        boolean more = full || page.size() < fetched.size();
                         List<Conversation> out = new ArrayList<>();
                         for (Row r : page) {
                             out.add(new Conversation(r.getString("id"), r.getString("number"), r.getString("peer"),
@@ -67,20 +77,47 @@ public final class ConversationQueries {
                 });
     }
 
-    private Future<Map<String, Message>> lastMessages(List<String> conversationIds) {
+    /** Each conversation's last message, and the ciphertext bytes its preview carries (by conversation id). */
+    private record LastMessages(Map<String, Message> messages, Map<String, Long> bytes) {}
+
+    private Future<LastMessages> lastMessages(List<String> conversationIds) {
         if (conversationIds.isEmpty()) {
-            return Future.succeededFuture(Map.of());
+            return Future.succeededFuture(new LastMessages(Map.of(), Map.of()));
         }
-        return pool.preparedQuery("SELECT DISTINCT ON (conversation_id) " + MessageRows.COLUMNS
+        return pool.preparedQuery("SELECT DISTINCT ON (conversation_id) " + MessageRows.COLUMNS + ", "
+                        + EncryptedPayloads.CIPHERTEXT_BYTES + " AS bytes"
                         + " FROM messages WHERE conversation_id = ANY($1) ORDER BY conversation_id, pos DESC")
                 .execute(Tuple.of(conversationIds.toArray(new String[0])))
                 .map(rows -> {
                     Map<String, Message> out = new HashMap<>();
-                    rows.forEach(r -> out.put(r.getString("conversation_id"), MessageRows.map(r)));
-                    return out;
+                    Map<String, Long> bytes = new HashMap<>();
+                    rows.forEach(r -> {
+                        out.put(r.getString("conversation_id"), MessageRows.map(r));
+                        bytes.put(r.getString("conversation_id"), r.getLong("bytes"));
+                    });
+                    return new LastMessages(out, bytes);
                 });
     }
 
+    /*
+     * A page of messages, newest first: the next limit + 1 before the cursor, cut where the running
+     * sum of their ciphertext would pass the page budget (the first message always stays); "available"
+     * counts the rows before the cut, so a cut page knows it has more.
+     */
+    private static final String MESSAGES = """
+            SELECT %1$s, available FROM (
+                SELECT %1$s, pos, row_number() OVER w AS n, sum(bytes) OVER w AS running, count(*) OVER () AS available
+                FROM (SELECT %1$s, pos, %2$s AS bytes FROM messages
+                      WHERE conversation_id = $1 AND ($2::bigint IS NULL OR pos < $2) ORDER BY pos DESC LIMIT $3) m
+                WINDOW w AS (ORDER BY pos DESC)) t
+            WHERE n = 1 OR running <= $4
+            ORDER BY pos DESC""".formatted(MessageRows.COLUMNS, EncryptedPayloads.CIPHERTEXT_BYTES);
+
+    /**
+     * Messages before {@code before} (a message id), newest first: up to {@code limit}, fewer when
+     * their ciphertext would pass {@link EncryptedPayloads#MAX_PAGE_CIPHERTEXT} (always at least one);
+     * {@code next} is the last one's id whenever more are left.
+     */
     public Future<MessagePage> messages(String number, String conversationId, String before, int limit) {
         return pool.preparedQuery("""
                 SELECT (SELECT pos FROM messages WHERE id = $3 AND conversation_id = $1) AS before_pos
@@ -94,16 +131,19 @@ public final class ConversationQueries {
                     if (before != null && beforePos == null) {
                         return Future.failedFuture(InboxException.invalid("before", "no such message in this conversation"));
                     }
-                    return pool.preparedQuery("SELECT " + MessageRows.COLUMNS + " FROM messages WHERE conversation_id = $1"
-                                    + " AND ($2::bigint IS NULL OR pos < $2) ORDER BY pos DESC LIMIT $3")
-                            .execute(Tuple.of(conversationId, beforePos, limit + 1))
+                    return pool.preparedQuery(MESSAGES)
+                            .execute(Tuple.of(conversationId, beforePos, limit + 1, EncryptedPayloads.MAX_PAGE_CIPHERTEXT))
                             .map(messages -> {
                                 List<Message> out = new ArrayList<>();
-                                messages.forEach(r -> out.add(MessageRows.map(r)));
-                                boolean more = out.size() > limit;
-                                if (more) {
+                                long available = 0;
+                                for (Row r : messages) {
+                                    out.add(MessageRows.map(r));
+                                    available = r.getLong("available");
+                                }
+                                while (out.size() > limit) {
                                     out.remove(out.size() - 1);
                                 }
+                                boolean more = available > out.size();
                                 return new MessagePage(out, more ? out.get(out.size() - 1).id() : null);
                             });
                 });

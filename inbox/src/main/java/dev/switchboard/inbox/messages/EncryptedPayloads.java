@@ -27,8 +27,51 @@ import java.util.Set;
  * with {@code key} null for a device that was not a target (e.g. linked after the message). One
  * query per page, whatever its size; pages without e2ee messages cost none. Inputs are not changed:
  * the caller gets copies.
+ *
+ * <p>Every page that gets hydrated is also bounded by the ciphertext it will carry: each hydrated
+ * message repeats its payload's ciphertext (up to {@link EncryptedMessage#MAX_CIPHERTEXT}), so a page
+ * of hundreds would be hundreds of MiB of JSON built, encoded and sent by one event-loop task. The
+ * queries that choose a page measure each row's ciphertext with {@link #ciphertextBytesOf} /
+ * {@link #CIPHERTEXT_BYTES} (its stored length only, no ciphertext is read) and end the page before
+ * the running sum passes {@link #MAX_PAGE_CIPHERTEXT}, always keeping at least one row so a reader
+ * makes progress; the page then says there is more. {@code SyncLog.read} and
+ * {@code ConversationQueries.messages} take the running sum in SQL (a window function), so rows
+ * past the budget never leave the database; {@code ConversationQueries.conversations} cuts its
+ * previews with {@link #withinBudget}. So hydration loads, encodes and sends at most that budget per
+ * page (or one message, when a single one is larger), and the work per event-loop task stays bounded.
  */
 public final class EncryptedPayloads {
+    /** The most ciphertext one page (REST page, stream catch-up batch) carries when it has more than one message: 4 MiB. */
+    public static final int MAX_PAGE_CIPHERTEXT = 4 * 1024 * 1024;
+
+    /**
+     * SQL: the ciphertext bytes that hydrating the message JSON {@code json} (a jsonb expression, e.g.
+     * a sync event's {@code data}) adds, 0 for a message that is not e2ee. Reads only the stored
+     * value's length (no detoasting); the payload is found by its primary key.
+     */
+    public static String ciphertextBytesOf(String json) {
+        return "COALESCE((SELECT octet_length(cp.ciphertext) FROM e2ee_payloads cp WHERE cp.id = (" + json + ")->>'"
+                + MessageJson.PAYLOAD_REFERENCE + "'), 0)";
+    }
+
+    /** SQL: the same for a {@code messages} row, by its {@code payload_id} column. */
+    public static final String CIPHERTEXT_BYTES =
+            "COALESCE((SELECT octet_length(cp.ciphertext) FROM e2ee_payloads cp WHERE cp.id = messages.payload_id), 0)";
+
+    /**
+     * How many of a page's rows to keep, given each row's ciphertext bytes in order: the longest
+     * prefix whose sum stays within {@link #MAX_PAGE_CIPHERTEXT}, and at least one row.
+     */
+    public static int withinBudget(long[] bytes) {
+        long sum = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            sum += bytes[i];
+            if (sum > MAX_PAGE_CIPHERTEXT && i > 0) {
+                return i;
+            }
+        }
+        return bytes.length;
+    }
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private final Pool pool;
@@ -66,13 +109,26 @@ public final class EncryptedPayloads {
 
     /** Whether any of these wire-form events refers to an encrypted payload, i.e. needs {@link #events} before it is sent. */
     public static boolean needHydration(JsonArray events) {
+        return references(events) > 0;
+    }
+
+    /**
+     * Whether hydrating these wire-form events surely stays within {@link #MAX_PAGE_CIPHERTEXT}
+     * without measuring them: at most as many references as maximal ciphertexts fit in the budget.
+     */
+    public static boolean surelyWithinBudget(JsonArray events) {
+        return (long) references(events) * EncryptedMessage.MAX_CIPHERTEXT <= MAX_PAGE_CIPHERTEXT;
+    }
+
+    private static int references(JsonArray events) {
+        int n = 0;
         for (int i = 0; i < events.size(); i++) {
             JsonObject e = events.getJsonObject(i);
             if (carriesMessage(e) && e.getJsonObject("data").getValue(MessageJson.PAYLOAD_REFERENCE) != null) {
-                return true;
+                n++;
             }
         }
-        return false;
+        return n;
     }
 
     private static boolean carriesMessage(JsonObject event) {

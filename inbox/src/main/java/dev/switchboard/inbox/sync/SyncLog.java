@@ -1,5 +1,6 @@
 package dev.switchboard.inbox.sync;
 
+import dev.switchboard.inbox.messages.EncryptedPayloads;
 import dev.switchboard.inbox.model.SyncEvent;
 import dev.switchboard.inbox.persistence.Times;
 import io.vertx.core.Future;
@@ -41,23 +42,43 @@ public final class SyncLog {
                 });
     }
 
+    /**
+     * Up to {@code limit} events after {@code since}, fewer when the encrypted messages among them
+     * would carry more than {@link EncryptedPayloads#MAX_PAGE_CIPHERTEXT} of ciphertext once hydrated
+     * (always at least one event); {@code hasMore} is true whenever events were left for the next page.
+     */
     public Future<SyncPage> read(String number, long since, int limit) {
-        return pool.preparedQuery("SELECT seq, type, at, data FROM sync_events WHERE number = $1 AND seq > $2 ORDER BY seq LIMIT $3")
-                .execute(Tuple.of(number, since, limit + 1))
+        return pool.preparedQuery(READ).execute(Tuple.of(number, since, limit + 1, EncryptedPayloads.MAX_PAGE_CIPHERTEXT))
                 .map(rows -> {
                     List<SyncEvent> events = new ArrayList<>();
+                    long available = 0;
                     for (Row r : rows) {
                         events.add(new SyncEvent(number, r.getLong("seq"), r.getString("type"),
                                 Times.instant(r.getOffsetDateTime("at")), (JsonObject) r.getValue("data")));
+                        available = r.getLong("available");
                     }
-                    boolean hasMore = events.size() > limit;
-                    if (hasMore) {
+                    while (events.size() > limit) {
                         events.remove(events.size() - 1);
                     }
+                    boolean hasMore = available > events.size();
                     long next = events.isEmpty() ? since : events.get(events.size() - 1).seq();
                     return new SyncPage(events, next, hasMore);
                 });
     }
+
+    /*
+     * The next limit + 1 events, each with the ciphertext bytes it will carry; the running sum in seq
+     * order keeps the prefix within the budget (the first event always), and "available" counts the
+     * rows before that cut, so a cut page knows it has more.
+     */
+    private static final String READ = """
+            SELECT seq, type, at, data, available FROM (
+                SELECT seq, type, at, data, row_number() OVER w AS n, sum(bytes) OVER w AS running, count(*) OVER () AS available
+                FROM (SELECT seq, type, at, data, %s AS bytes
+                      FROM sync_events WHERE number = $1 AND seq > $2 ORDER BY seq LIMIT $3) e
+                WINDOW w AS (ORDER BY seq)) t
+            WHERE n = 1 OR running <= $4
+            ORDER BY seq""".formatted(EncryptedPayloads.ciphertextBytesOf("sync_events.data"));
 
     public Future<Long> lastSeq(String number) {
         return pool.preparedQuery("SELECT last_seq FROM numbers WHERE number = $1").execute(Tuple.of(number))
