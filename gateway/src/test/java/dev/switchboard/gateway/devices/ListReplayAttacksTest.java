@@ -137,7 +137,8 @@ class ListReplayAttacksTest {
 
         assertEquals(Reason.ROLLBACK, e.reason());
         assertEquals(withStolen, storedList(primary.number()), "no list signed");
-        assertEquals(3, primary.client().devices().size(), "the laptop was not unlinked either");
+        assertTrue(primary.client().devices().stream().anyMatch(d -> d.path("id").asText().equals(laptop.id())),
+                "the laptop was not unlinked either");
         assertEquals(Reason.ROLLBACK, assertThrows(KeyVerificationException.class,
                 () -> primary.client().publishDeviceList(primary.keys(), ApprovedDevices.none().with(stolen.id()))).reason());
     }
