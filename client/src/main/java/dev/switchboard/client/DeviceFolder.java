@@ -26,7 +26,8 @@ import java.util.Set;
  * A device's state on disk, as the CLI keeps it: {@code state.json} (server, credentials, key pairs
  * and the id of the current encryption key), {@code cursor} (the last sync seq handled) and
  * {@code trust.json} (see {@link #trustStore()}) and, on a primary, {@code approved.json} (the
- * companions it approved itself, see {@link #approvedDevices()}). Files are replaced atomically, so a crash leaves
+ * companions it approved itself, see {@link #approvedDevices()}) and {@code signed-list.json} (the
+ * last device list it signed that the gateway took, see {@link #signedListStore()}). Files are replaced atomically, so a crash leaves
  * the old or the new version and never half of one; they hold a bearer token and private keys, so
  * they are created owner-only ({@code rw-------}) where the filesystem has POSIX permissions, and
  * {@link #keys()} and {@link #credentials()} narrow a {@code state.json} they find readable by
@@ -47,6 +48,7 @@ public final class DeviceFolder {
     private static final String APPROVED_FILE = "approved.json";
     private static final String HISTORY_FILE = "history.json";
     private static final String SEEN_DEVICES_FILE = "seen-devices.json";
+    private static final String SIGNED_LIST_FILE = "signed-list.json";
     /** The state field of a rotated encryption key the gateway may not have taken yet. */
     private static final String PENDING = "pendingEncryptionKey";
     private static final List<String> KEY_FIELDS =
@@ -366,6 +368,56 @@ public final class DeviceFolder {
     /** What this device learned about other numbers' account keys and device lists, in {@code trust.json}. */
     public TrustStore trustStore() {
         return new TrustStore(dir.resolve(TRUST_FILE));
+    }
+
+    /**
+     * On a primary, the record of the last device list it signed that the gateway took, in
+     * {@code signed-list.json} (owner-only): its version, the SHA-256 of its canonical bytes and its
+     * devices, so that a gateway replaying an older list (one that still lists a device unlinked
+     * since, say) cannot make the primary sign on top of it; see
+     * {@link SwitchboardClient#withSignedListStore}. Saving a record also tells this folder's
+     * {@linkplain #trustStore() trust store} about the list, so that this device's own view of its
+     * number refuses the older list too.
+     */
+    public SignedListStore signedListStore() {
+        return new SignedListStore() {
+            @Override
+            public Optional<SignedListRecord> load(String number) {
+                synchronized (DeviceFolder.this) {
+                    Path file = dir.resolve(SIGNED_LIST_FILE);
+                    String text = OwnerOnlyFiles.read(file);
+                    if (text == null) {
+                        return Optional.empty();
+                    }
+                    try {
+                        JsonNode entry = Json.MAPPER.readTree(text).path("lists").path(number);
+                        return entry.isObject() ? Optional.of(SignedListRecord.fromJson(entry)) : Optional.empty();
+                    } catch (IOException | IllegalArgumentException e) {
+                        // Never start over silently: that would drop the protection the file is for.
+                        throw new IllegalStateException(file + " does not hold a record of signed device lists; restore it"
+                                + " from a backup", e);
+                    }
+                }
+            }
+
+            @Override
+            public void save(SignedListRecord record) {
+                synchronized (DeviceFolder.this) {
+                    Path file = dir.resolve(SIGNED_LIST_FILE);
+                    String text = OwnerOnlyFiles.read(file);
+                    ObjectNode root;
+                    try {
+                        root = text == null ? Json.MAPPER.createObjectNode() : (ObjectNode) Json.MAPPER.readTree(text);
+                        ObjectNode lists = root.path("lists") instanceof ObjectNode existing ? existing : root.putObject("lists");
+                        lists.set(record.number(), record.toJson());
+                        write(SIGNED_LIST_FILE, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+                    } catch (IOException | ClassCastException e) {
+                        throw new IllegalStateException(file + " does not hold a record of signed device lists", e);
+                    }
+                }
+                trustStore().accept(record.number(), record.rawAccountKey(), record.version(), record.rawSha256());
+            }
+        };
     }
 
     /** The end-to-end messages imported from the primary's history bundle, in {@code history.json} (owner-only). */

@@ -3,7 +3,7 @@ package dev.switchboard.client;
 /**
  * The keys the gateway showed for a number could not be trusted: a signature that does not verify,
  * devices that do not match the signed device list, a device list older than one already seen (a
- * rollback), an answer that is not well-formed, or (when a primary publishes its list) a device it
+ * rollback), two different lists with the same version, an answer that is not well-formed, or (when a primary publishes its list) a device it
  * never approved. Nothing from such an answer is used or
  * remembered; the message says which check failed for which number and device.
  */
@@ -25,7 +25,13 @@ public final class KeyVerificationException extends RuntimeException {
          * Publishing a device list: the gateway shows a device its primary never approved, so the
          * primary will not vouch for it with the account key.
          */
-        UNAPPROVED
+        UNAPPROVED,
+        /**
+         * Two different device lists signed with one version: the account key never signs two, so
+         * somebody (the gateway, most likely) shows different lists to different devices, or
+         * replays a list this primary replaced. Nothing is remembered or signed.
+         */
+        EQUIVOCATION
     }
 
     private final String number;

@@ -226,6 +226,20 @@ final class KeyVerifier {
         boolean signedBy(byte[] accountKey) {
             return accountKey != null && Ed25519.verify(accountKey, statement, signature);
         }
+
+        /** SHA-256 of the canonical bytes the signature covers: what tells two lists of one version apart. */
+        byte[] digest() {
+            return sha256(statement);
+        }
+    }
+
+    /** SHA-256 of {@code bytes}. */
+    static byte[] sha256(byte[] bytes) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     /** @throws KeyVerificationException ({@link Reason#MALFORMED}) when {@code list} is not a well-formed device list */

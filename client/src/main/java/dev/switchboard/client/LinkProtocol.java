@@ -83,27 +83,22 @@ final class LinkProtocol {
         return body;
     }
 
-    /** The stored list's version plus one (1 when there is none) in an answer of {@code GET /v1/keys}. */
-    static long nextVersion(JsonNode keysAnswer) {
-        JsonNode stored = keysAnswer.path("deviceList");
-        return stored.isObject() ? stored.path("version").asLong(0) + 1 : 1;
-    }
-
     /**
      * The approval body {@code {accountSignature, deviceList, provisioning}}: the account key signs
-     * the companion's keys and the new list (the devices it may sign, plus the companion), and the
+     * the companion's keys and the new list at {@code version} (the devices it may sign given
+     * {@code vouched}, which the caller checked against its record of the last list it signed, plus
+     * the companion), and the
      * provisioning payload is sealed to the QR code's ephemeral key under its linking secret.
      */
-    static ObjectNode approval(String number, String selfDeviceId, DeviceKeys primaryKeys, ApprovedDevices approved,
-            LinkQr qr, ListedDevice companion, JsonNode keysAnswer, HistoryPointer history) {
-        ApprovedDevices vouched = approved.union(KeyVerifier.listedByAccount(number, primaryKeys.rawIdentityKey(), keysAnswer));
+    static ObjectNode approval(String number, String selfDeviceId, DeviceKeys primaryKeys, ApprovedDevices vouched,
+            LinkQr qr, ListedDevice companion, JsonNode keysAnswer, long version, HistoryPointer history) {
         List<ListedDevice> devices = new ArrayList<>(
                 KeyVerifier.devicesToSign(number, selfDeviceId, primaryKeys, vouched, keysAnswer));
         if (devices.stream().anyMatch(d -> d.deviceId().equals(companion.deviceId()))) {
             throw new LinkRefusedException("the server shows " + companion.deviceId() + " as linked already: refusing to approve it");
         }
         devices.add(companion);
-        ObjectNode list = signedList(number, nextVersion(keysAnswer), devices, primaryKeys);
+        ObjectNode list = signedList(number, version, devices, primaryKeys);
         byte[] accountSignature = primaryKeys.sign(Canonical.accountSignatureStatement(number, companion.deviceId(),
                 companion.identityKey(), companion.encryptionKey()));
 
@@ -216,7 +211,7 @@ final class LinkProtocol {
         if (pointer != null && !pointer.isNull()) {
             history = new HistoryPointer(text(pointer, "mediaId"), decode(pointer, "key"));
         }
-        return new Provisioning(number, Base64Url.encode(accountKey), signed.version(), history);
+        return new Provisioning(number, Base64Url.encode(accountKey), signed.version(), Base64Url.encode(signed.digest()), history);
     }
 
     /** The companion's device signature: its identity key over the account key and its own keys. */

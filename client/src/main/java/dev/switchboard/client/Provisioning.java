@@ -5,13 +5,19 @@ import java.util.Objects;
 /**
  * What a new companion learned, checked, from the primary's sealed provisioning message: its
  * number, the account key (base64url) that signed its keys and the device list, that list's
- * version, and where to find the primary's history bundle (null when none was sent).
+ * version and the SHA-256 of its canonical bytes (base64url, null when not known), and where to
+ * find the primary's history bundle (null when none was sent).
  */
-public record Provisioning(String number, String accountKey, long listVersion, HistoryPointer history) {
+public record Provisioning(String number, String accountKey, long listVersion, String listDigest, HistoryPointer history) {
 
     public Provisioning {
         Objects.requireNonNull(number, "number");
         Objects.requireNonNull(accountKey, "accountKey");
+    }
+
+    /** Without the list's digest. */
+    public Provisioning(String number, String accountKey, long listVersion, HistoryPointer history) {
+        this(number, accountKey, listVersion, null, history);
     }
 
     public byte[] rawAccountKey() {
@@ -19,10 +25,11 @@ public record Provisioning(String number, String accountKey, long listVersion, H
     }
 
     /**
-     * Seeds {@code trust} with this number's account key and list version, as verified through the
-     * QR channel: from now on an older list or another account key for the number is reported.
+     * Seeds {@code trust} with this number's account key, list version and list digest, as verified
+     * through the QR channel: from now on an older list, another list with the same version, or
+     * another account key for the number is reported.
      */
     public void trust(TrustStore trust) {
-        trust.accept(number, rawAccountKey(), listVersion);
+        trust.accept(number, rawAccountKey(), listVersion, listDigest == null ? null : Base64Url.decode(listDigest));
     }
 }

@@ -37,6 +37,8 @@ public final class SwitchboardClient {
     private final DeviceCredentials credentials;
     /** This device's keys, when given ({@link #withKeys}): a primary then signs the device list when it unlinks. */
     private final DeviceKeys keys;
+    /** The last device list this primary signed that the gateway took ({@link #withSignedListStore}). */
+    private final SignedListStore signedLists;
 
     public SwitchboardClient(URI server) {
         this(server, defaultHttpClient());
@@ -44,18 +46,19 @@ public final class SwitchboardClient {
 
     /** For callers that manage their own {@link HttpClient} (proxies, TLS, executors). */
     public SwitchboardClient(URI server, HttpClient http) {
-        this(new ApiTransport(http, checkServer(server), null), null, null);
+        this(new ApiTransport(http, checkServer(server), null), null, null, SignedListStore.inMemory());
     }
 
-    private SwitchboardClient(ApiTransport api, DeviceCredentials credentials, DeviceKeys keys) {
+    private SwitchboardClient(ApiTransport api, DeviceCredentials credentials, DeviceKeys keys, SignedListStore signedLists) {
         this.api = api;
         this.credentials = credentials;
         this.keys = keys;
+        this.signedLists = signedLists;
     }
 
     public SwitchboardClient withCredentials(DeviceCredentials c) {
         Objects.requireNonNull(c, "credentials");
-        return new SwitchboardClient(api.withToken(c.token()), c, keys);
+        return new SwitchboardClient(api.withToken(c.token()), c, keys, signedLists);
     }
 
     /**
@@ -64,7 +67,20 @@ public final class SwitchboardClient {
      */
     public SwitchboardClient withKeys(DeviceKeys deviceKeys) {
         Objects.requireNonNull(deviceKeys, "deviceKeys");
-        return new SwitchboardClient(api, credentials, deviceKeys);
+        return new SwitchboardClient(api, credentials, deviceKeys, signedLists);
+    }
+
+    /**
+     * The same client, keeping the record of the last device list this primary signed in
+     * {@code store} ({@link DeviceFolder#signedListStore()} keeps it on disk). Before it signs a list
+     * ({@link #approveLink}, {@link #unlink}, {@link #publishDeviceList}) a primary checks the list
+     * the gateway shows against it, and refuses an older one (a rollback, which may still list a
+     * device unlinked since) or another one with the same version. A client made with a constructor
+     * keeps it in memory, shared with the clients derived from it.
+     */
+    public SwitchboardClient withSignedListStore(SignedListStore store) {
+        Objects.requireNonNull(store, "store");
+        return new SwitchboardClient(api, credentials, keys, store);
     }
 
     public Optional<DeviceCredentials> credentials() {
@@ -200,18 +216,34 @@ public final class SwitchboardClient {
      * {@link #publishDeviceList}, plus the companion, one version up); and seals the provisioning
      * message (number, account key and signature, the list, {@code history}) to the QR code's
      * ephemeral key under its linking secret. Companions in {@code approved} or in the stored list
-     * signed by this account key count as approved. Record the returned id
-     * ({@link DeviceFolder#recordApproved}).
+     * signed by this account key count as approved, provided that the stored list is not older than
+     * the last one this primary signed ({@link #withSignedListStore}); the new list gets version
+     * max(stored, last signed) + 1. Record the returned id ({@link DeviceFolder#recordApproved}).
      *
      * @param history where the companion finds this primary's history bundle, or null
      * @return the new companion's device id
      * @throws IllegalArgumentException if {@code qrText} is not a Switchboard link code
      * @throws LinkRefusedException when the server's request does not match the QR code
-     * @throws KeyVerificationException when the number shows a device this primary may not sign
+     * @throws KeyVerificationException when the number shows a device this primary may not sign, or
+     *         a device list older than the last one this primary signed ({@code ROLLBACK}) or another
+     *         one with the same version ({@code EQUIVOCATION})
      * @throws SwitchboardApiException e.g. 409 {@code too_many_devices}, {@code link_expired},
      *         {@code stale_version} or {@code list_mismatch} (the devices changed meanwhile: try again)
      */
     public String approveLink(String qrText, DeviceKeys primaryKeys, ApprovedDevices approved, HistoryPointer history) {
+        return approveLinkWithHistory(qrText, primaryKeys, approved, () -> history);
+    }
+
+    /**
+     * {@link #approveLink(String, DeviceKeys, ApprovedDevices, HistoryPointer)}, asking
+     * {@code history} for the history pointer only once every check passed (the request the server
+     * shows matches the QR code, the stored device list is not a rollback): a history bundle is
+     * then exported and uploaded only for a companion that is about to be approved. {@code history}
+     * may return null (no history).
+     */
+    public String approveLinkWithHistory(String qrText, DeviceKeys primaryKeys, ApprovedDevices approved,
+            java.util.function.Supplier<HistoryPointer> history) {
+        Objects.requireNonNull(history, "history");
         LinkQr qr = LinkQr.parse(qrText);
         Objects.requireNonNull(primaryKeys, "primaryKeys");
         Objects.requireNonNull(approved, "approved");
@@ -220,7 +252,9 @@ public final class SwitchboardClient {
         JsonNode details = api.get("/v1/link-requests/" + ApiTransport.segment(qr.linkId()) + "/details");
         ListedDevice companion = LinkProtocol.checkDetails(qr, details);
         JsonNode keysAnswer = api.get("/v1/keys/" + ApiTransport.segment(number));
-        ObjectNode body = LinkProtocol.approval(number, self.deviceId(), primaryKeys, approved, qr, companion, keysAnswer, history);
+        OwnDeviceList.Base base = ownListBase(number, primaryKeys, keysAnswer);
+        ObjectNode body = LinkProtocol.approval(number, self.deviceId(), primaryKeys, approved.union(base.listed()), qr,
+                companion, keysAnswer, base.nextVersion(), history.get());
         JsonNode answer = api.post("/v1/link-requests/" + ApiTransport.segment(qr.linkId()) + "/approve", body);
         return Json.requiredText(answer, "deviceId");
     }
@@ -306,7 +340,9 @@ public final class SwitchboardClient {
 
     /**
      * Signs and publishes the number's device list, as its primary, with version one above the
-     * stored list's (1 for the first), issued now. The gateway's word is not enough to sign a device:
+     * stored list's or the last one this primary signed, whichever is higher (1 for the first),
+     * issued now; a stored list older than the last one this primary signed, or another one with
+     * its version, is refused ({@link #withSignedListStore}). The gateway's word is not enough to sign a device:
      * the list is the devices the gateway shows, provided that they are this device (listed under
      * {@code primaryKeys}, the only primary) and companions in {@code approved}, each with the
      * identity key recorded at approval (if one was) and an encryption key signed by its identity
@@ -332,10 +368,11 @@ public final class SwitchboardClient {
             throw new IllegalStateException("these credentials do not say which number this device belongs to");
         }
         JsonNode answer = api.get("/v1/keys/" + ApiTransport.segment(number));
+        long version = ownListBase(number, primaryKeys, answer).nextVersion();
         List<ListedDevice> devices = KeyVerifier.devicesToSign(number, self.deviceId(), primaryKeys, approved, answer);
-        long version = LinkProtocol.nextVersion(answer);
         ObjectNode body = LinkProtocol.signedList(number, version, devices, primaryKeys);
         JsonNode published = api.put("/v1/devices/list", body);
+        signedLists.save(SignedListRecord.of(number, primaryKeys.rawIdentityKey(), body));
         return published.path("version").asLong(version);
     }
 
@@ -343,8 +380,8 @@ public final class SwitchboardClient {
      * A number's keys, verified ({@link VerifiedKeys}): each device's encryption key signature with
      * its identity key; the signed device list with the account key and, unless the gateway marks
      * it stale, that it lists exactly the devices shown; and, against {@code trust}, that the list
-     * is not older than one seen before. {@code trust} then remembers the list version and the
-     * account key; {@link VerifiedKeys#accountKeyChanged()} says when the latter changed, on every
+     * is not older than one seen before, nor another list with a version seen before. {@code trust}
+     * then remembers the list version, its digest and the account key; {@link VerifiedKeys#accountKeyChanged()} says when the latter changed, on every
      * call until the change is {@linkplain TrustStore#acknowledge acknowledged}.
      *
      * @throws KeyVerificationException when a check fails; nothing is remembered then
@@ -354,8 +391,10 @@ public final class SwitchboardClient {
         Objects.requireNonNull(number, "number");
         Objects.requireNonNull(trust, "trust");
         requireCredentials();
-        VerifiedKeys keys = KeyVerifier.verify(number, api.get("/v1/keys/" + ApiTransport.segment(number)));
-        boolean changed = trust.accept(number, keys.accountKey(), keys.listVersion());
+        JsonNode answer = api.get("/v1/keys/" + ApiTransport.segment(number));
+        VerifiedKeys keys = KeyVerifier.verify(number, answer);
+        byte[] digest = keys.listVersion() > 0 ? KeyVerifier.signedList(number, answer.get("deviceList")).digest() : null;
+        boolean changed = trust.accept(number, keys.accountKey(), keys.listVersion(), digest);
         return keys.withAccountKeyChanged(changed);
     }
 
@@ -476,8 +515,9 @@ public final class SwitchboardClient {
     /**
      * Unlinks companion {@code deviceId} as the primary, signing the new device list: the devices
      * this primary may sign ({@link #publishDeviceList}; companions in {@code approved} or in the
-     * stored list signed by this account key) without {@code deviceId}, one version up. The list and
-     * the unlink commit together. Called on a companion (or for this device itself) it sends no list,
+     * stored list signed by this account key, unless it is older than the last one this primary
+     * signed, see {@link #withSignedListStore}) without {@code deviceId}, one version up. The list
+     * and the unlink commit together. Called on a companion (or for this device itself) it sends no list,
      * and the gateway decides (a companion may unlink only itself).
      *
      * @throws KeyVerificationException when the number shows a device this primary may not sign
@@ -501,11 +541,27 @@ public final class SwitchboardClient {
             api.delete("/v1/devices/" + ApiTransport.segment(deviceId));
             return;
         }
-        ApprovedDevices vouched = approved.union(KeyVerifier.listedByAccount(number, primaryKeys.rawIdentityKey(), answer));
+        OwnDeviceList.Base base = ownListBase(number, primaryKeys, answer);
+        ApprovedDevices vouched = approved.union(base.listed());
         List<ListedDevice> remaining = KeyVerifier.devicesToSign(number, self.deviceId(), primaryKeys, vouched, answer, deviceId);
+        ObjectNode list = LinkProtocol.signedList(number, base.nextVersion(), remaining, primaryKeys);
         ObjectNode body = Json.MAPPER.createObjectNode();
-        body.set("deviceList", LinkProtocol.signedList(number, LinkProtocol.nextVersion(answer), remaining, primaryKeys));
+        body.set("deviceList", list);
         api.delete("/v1/devices/" + ApiTransport.segment(deviceId), body);
+        signedLists.save(SignedListRecord.of(number, primaryKeys.rawIdentityKey(), list));
+    }
+
+    /**
+     * The stored list of this primary's own number checked against the record of the last one it
+     * signed ({@link OwnDeviceList}); a newer stored list signed by this account key (an approval
+     * completed since) becomes the record.
+     */
+    private OwnDeviceList.Base ownListBase(String number, DeviceKeys primaryKeys, JsonNode answer) {
+        OwnDeviceList.Base base = OwnDeviceList.check(number, primaryKeys, answer, signedLists.load(number));
+        if (base.base() != null) {
+            signedLists.save(base.base());
+        }
+        return base;
     }
 
     /** @return {@code {"mediaId","size","contentType","sha256"}} */

@@ -20,7 +20,8 @@ import java.util.Optional;
  * <pre>
  *   {"numbers": {"+390611111111": {"highestVersion": 3, "accountKey": "&lt;base64url&gt;",
  *                                  "changeUnacknowledged": false,
- *                                  "versions": {"&lt;base64url&gt;": 3, "&lt;an earlier key&gt;": 5}}}}
+ *                                  "versions": {"&lt;base64url&gt;": 3, "&lt;an earlier key&gt;": 5},
+ *                                  "digests": {"&lt;base64url&gt;": {"2": "&lt;sha-256&gt;", "3": "&lt;sha-256&gt;"}}}}}
  * </pre>
  * ({@code highestVersion} is the entry of {@code versions} for {@code accountKey}; entries written
  * before {@code versions} existed count as a map of that one key.)
@@ -31,7 +32,11 @@ import java.util.Optional;
  * different account key than the one last seen means a new primary (or an impostor): it is
  * remembered and reported as changed on every check until the user {@linkplain #acknowledge
  * acknowledges} it, having compared the security code again. The first key seen for a number is
- * trusted on first use; the security code is how users check it.
+ * trusted on first use; the security code is how users check it. Per account key, the SHA-256 of
+ * the canonical bytes of each list version accepted (the last {@value #KEPT_DIGESTS}) is kept too: a
+ * different list with a version already accepted is not a newer list but a second one the account
+ * key never meant (a gateway showing different lists to different devices, or replaying one the
+ * primary replaced), and is refused ({@link KeyVerificationException.Reason#EQUIVOCATION}).
  *
  * <p>Methods are synchronized per instance; use one instance per file and process.
  */
@@ -55,6 +60,9 @@ public final class TrustStore {
             return Optional.ofNullable(accountKey).map(Base64Url::decode);
         }
     }
+
+    /** How many list digests are kept per account key. */
+    static final int KEPT_DIGESTS = 32;
 
     private final Path file;
     private final boolean posix;
@@ -96,7 +104,9 @@ public final class TrustStore {
         if (key != null) {
             versions.put(key, highestVersion);
         }
+        Map<String, Map<Long, String>> digests = digests(root.path("numbers").path(number));
         putEntry(root, number, highestVersion, key, false, versions);
+        putDigests(root, number, digests);
         save(root);
     }
 
@@ -133,6 +143,17 @@ public final class TrustStore {
      *         remembered key when {@code accountKey} is null), even if other keys were seen since
      */
     public synchronized boolean accept(String number, byte[] accountKey, long listVersion) {
+        return accept(number, accountKey, listVersion, null);
+    }
+
+    /**
+     * {@link #accept(String, byte[], long)}, remembering also the SHA-256 of the list's canonical
+     * bytes ({@code listDigest}, null when unknown) for its version under {@code accountKey}.
+     *
+     * @throws KeyVerificationException ({@link KeyVerificationException.Reason#EQUIVOCATION}) when
+     *         a list with the same version but another digest was accepted before under that key
+     */
+    public synchronized boolean accept(String number, byte[] accountKey, long listVersion, byte[] listDigest) {
         Objects.requireNonNull(number, "number");
         if (listVersion < 0 || (accountKey == null && listVersion > 0)) {
             throw new IllegalArgumentException("a list version of " + listVersion + " with "
@@ -158,15 +179,37 @@ public final class TrustStore {
                     : "the device list of " + number + " is at version " + listVersion + ", but version "
                             + floor + " was seen before" + under + ": refusing a rollback");
         }
+        Map<String, Map<Long, String>> digests = digests(entry);
+        boolean newDigest = false;
+        if (listDigest != null && key != null && listVersion > 0) {
+            String digest = Base64Url.encode(listDigest);
+            Map<Long, String> ofKey = digests.computeIfAbsent(key, k -> new java.util.TreeMap<>());
+            String seen = ofKey.get(listVersion);
+            if (seen != null && !seen.equals(digest)) {
+                throw new KeyVerificationException(number, KeyVerificationException.Reason.EQUIVOCATION,
+                        "the gateway shows a device list of " + number + " with version " + listVersion
+                                + " that differs from the version " + listVersion + " seen before: two different lists"
+                                + " with one version are not something the account key signs; the gateway is showing"
+                                + " different lists to different devices or replaying a replaced one: refusing it");
+            }
+            if (seen == null) {
+                ofKey.put(listVersion, digest);
+                while (ofKey.size() > KEPT_DIGESTS) {
+                    ofKey.remove(((java.util.TreeMap<Long, String>) ofKey).firstKey());
+                }
+                newDigest = true;
+            }
+        }
         long highest = Math.max(floor, listVersion);
         boolean nowUnacknowledged = unacknowledged || changed;
         boolean legacy = known && key != null && !entry.path("versions").isObject();
-        if (!known || changed || legacy || highest != storedVersion || !Objects.equals(key, storedKey)
+        if (!known || changed || legacy || newDigest || highest != storedVersion || !Objects.equals(key, storedKey)
                 || (key != null && versions.get(key) == null)) {
             if (key != null) {
                 versions.put(key, highest);
             }
             putEntry(root, number, highest, key, nowUnacknowledged, versions);
+            putDigests(root, number, digests);
             save(root);
         }
         return nowUnacknowledged;
@@ -187,6 +230,34 @@ public final class TrustStore {
             }
         }
         return versions;
+    }
+
+    /** The list digests remembered per account key and version. */
+    private static Map<String, Map<Long, String>> digests(JsonNode entry) {
+        Map<String, Map<Long, String>> digests = new LinkedHashMap<>();
+        entry.path("digests").fields().forEachRemaining(ofKey -> {
+            Map<Long, String> versions = new java.util.TreeMap<>();
+            ofKey.getValue().fields().forEachRemaining(version -> {
+                try {
+                    versions.put(Long.parseLong(version.getKey()), version.getValue().asText());
+                } catch (NumberFormatException e) {
+                    throw new IllegalStateException("a trust store entry has a digest for version '" + version.getKey() + "'");
+                }
+            });
+            digests.put(ofKey.getKey(), versions);
+        });
+        return digests;
+    }
+
+    private static void putDigests(ObjectNode root, String number, Map<String, Map<Long, String>> digests) {
+        if (digests.isEmpty()) {
+            return;
+        }
+        ObjectNode map = ((ObjectNode) root.path("numbers").path(number)).putObject("digests");
+        digests.forEach((key, versions) -> {
+            ObjectNode ofKey = map.putObject(key);
+            versions.forEach((version, digest) -> ofKey.put(Long.toString(version), digest));
+        });
     }
 
     private static void putEntry(ObjectNode root, String number, long highestVersion, String accountKey,

@@ -453,4 +453,39 @@ class DeviceFolderTest {
 
         assertThrows(IllegalStateException.class, folder::approvedDevices);
     }
+
+    @Test
+    void theRecordOfTheLastSignedListIsKeptOwnerOnlyAndTellsTheTrustStore() throws Exception {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        DeviceKeys keys = folder.keys();
+        String number = "+390611111111";
+        KeysAnswer shown = new KeysAnswer(number).device("dev-a", "primary", keys);
+        SignedListRecord record = SignedListRecord.of(number, keys.rawIdentityKey(), shown.withList(4, false).get("deviceList"));
+        assertEquals(Optional.empty(), folder.signedListStore().load(number));
+
+        folder.signedListStore().save(record);
+
+        SignedListRecord back = new DeviceFolder(temp.resolve("device")).signedListStore().load(number).orElseThrow();
+        assertEquals(record.version(), back.version());
+        assertEquals(record.sha256(), back.sha256());
+        assertEquals(record.devices(), back.devices());
+        assertEquals(Optional.empty(), folder.signedListStore().load("+390622222222"));
+        assertEquals(4, folder.trustStore().peer(number).orElseThrow().highestVersion(), "its own number's view knows it too");
+        assertThrows(KeyVerificationException.class, () -> folder.trustStore().accept(number, keys.rawIdentityKey(), 3));
+        if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            assertEquals("rw-------", PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(temp.resolve("device").resolve("signed-list.json"))));
+        }
+    }
+
+    @Test
+    void aDamagedRecordOfSignedListsFailsInsteadOfStartingOver() throws Exception {
+        DeviceFolder folder = new DeviceFolder(temp.resolve("device"));
+        folder.keys();
+        Files.writeString(temp.resolve("device").resolve("signed-list.json"), "{\"lists\": {\"+390611111111\": {\"version\": 2}}}");
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> folder.signedListStore().load("+390611111111"));
+
+        assertTrue(e.getMessage().contains("signed-list.json"), e.getMessage());
+    }
 }

@@ -212,4 +212,53 @@ class TrustStoreTest {
 
         assertTrue(e.getMessage().contains("trust.json"), e.getMessage());
     }
+
+    private static byte[] digest(String list) {
+        return KeyVerifier.sha256(list.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void twoDifferentListsWithOneVersionAreAnAttackNotANewerList() {
+        TrustStore trust = store();
+        assertFalse(trust.accept(PEER, key, 3, digest("v3 as the primary signed it")));
+        assertFalse(trust.accept(PEER, key, 3, digest("v3 as the primary signed it")), "the same list again");
+
+        // The gateway shows this device another list under the same version (and account key).
+        KeyVerificationException e = assertThrows(KeyVerificationException.class,
+                () -> new TrustStore(trust.file()).accept(PEER, key, 3, digest("v3 with a device slipped in")));
+
+        assertEquals(Reason.EQUIVOCATION, e.reason());
+        assertEquals(PEER, e.number());
+        assertTrue(e.getMessage().contains("version 3") && e.getMessage().contains("different lists"), e.getMessage());
+        assertFalse(trust.accept(PEER, key, 3, digest("v3 as the primary signed it")), "the refused one was not remembered");
+        assertFalse(trust.accept(PEER, key, 3), "a caller that knows no digest is not refused");
+        assertFalse(trust.accept(PEER, key, 4, digest("v4")));
+        assertEquals(Reason.ROLLBACK, assertThrows(KeyVerificationException.class,
+                () -> trust.accept(PEER, key, 3, digest("v3 with a device slipped in"))).reason());
+    }
+
+    @Test
+    void digestsArePerAccountKeyAndSurviveAcknowledgeAndPut() {
+        TrustStore trust = store();
+        trust.accept(PEER, key, 2, digest("K v2"));
+        assertTrue(trust.accept(PEER, newKey, 2, digest("K' v2")), "another key may have its own version 2");
+        assertTrue(trust.acknowledge(PEER));
+        trust.put(PEER, 2, newKey);
+
+        assertEquals(Reason.EQUIVOCATION, assertThrows(KeyVerificationException.class,
+                () -> trust.accept(PEER, newKey, 2, digest("another K' v2"))).reason());
+        assertEquals(Reason.EQUIVOCATION, assertThrows(KeyVerificationException.class,
+                () -> trust.accept(PEER, key, 2, digest("another K v2"))).reason());
+    }
+
+    @Test
+    void onlyTheLastDigestsAreKept() throws Exception {
+        TrustStore trust = store();
+        for (int v = 1; v <= TrustStore.KEPT_DIGESTS + 5; v++) {
+            trust.accept(PEER, key, v, digest("v" + v));
+        }
+        String json = Files.readString(trust.file());
+        assertFalse(json.contains("\"5\""), json);
+        assertTrue(json.contains("\"" + (TrustStore.KEPT_DIGESTS + 5) + "\""), json);
+    }
 }

@@ -22,10 +22,16 @@ public final class Cli {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        System.exit(run(args, System.in, System.out, System.err));
     }
 
+    /** {@link #run(String[], java.io.InputStream, PrintStream, PrintStream)} reading standard input. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, System.in, out, err);
+    }
+
+    /** Runs one command; {@code in} is what {@code approve -} reads the QR text from. */
+    public static int run(String[] args, java.io.InputStream in, PrintStream out, PrintStream err) {
         try {
             CliArgs parsed = CliArgs.parse(args);
             if (parsed.command().isEmpty()) {
@@ -41,7 +47,7 @@ public final class Cli {
                 return OK;
             }
             spec.validate(parsed);
-            return spec.command().run(new CliContext(parsed, out, err));
+            return spec.command().run(new CliContext(parsed, in, out, err));
         } catch (UsageException e) {
             err.println("error: " + e.getMessage());
             err.println(CommandSpec.SYNOPSIS);

@@ -30,6 +30,7 @@ final class CliContext {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CliArgs args;
+    private final java.io.InputStream in;
     private final PrintStream out;
     private final PrintStream err;
     private DeviceFolder folder;
@@ -38,13 +39,23 @@ final class CliContext {
     private KeyDirectory keyDirectory;
 
     CliContext(CliArgs args, PrintStream out, PrintStream err) {
+        this(args, System.in, out, err);
+    }
+
+    CliContext(CliArgs args, java.io.InputStream in, PrintStream out, PrintStream err) {
         this.args = args;
+        this.in = in;
         this.out = out;
         this.err = err;
     }
 
     CliArgs args() {
         return args;
+    }
+
+    /** Standard input (what {@code approve -} reads the QR text from). */
+    java.io.InputStream in() {
+        return in;
     }
 
     PrintStream out() {
@@ -109,7 +120,7 @@ final class CliContext {
             return deviceClient;
         }
         DeviceCredentials credentials = credentials();
-        SwitchboardClient client = anonymousClient().withCredentials(credentials);
+        SwitchboardClient client = anonymousClient().withCredentials(credentials).withSignedListStore(folder().signedListStore());
         deviceClient = client;
         if (!pendingKeyChecked) {
             pendingKeyChecked = true;

@@ -13,8 +13,10 @@ enum CommandSpec {
             List.of("number", "code", "name"), 0, new EnrollCommand()),
     LINK("link", "--name NAME", "link this device as a companion: shows a QR code and waits for approval",
             List.of("name"), 0, new LinkCommand()),
-    APPROVE("approve", "[--history] <qr text>",
-            "approve a companion's link request (run on the primary); --history hands it the end-to-end history",
+    APPROVE("approve", "[--history] <qr text | ->",
+            "approve a companion's link request (run on the primary); '-' reads the QR text from standard input,"
+                    + " keeping its linking secret out of shell history and the process list; --history hands the"
+                    + " companion the end-to-end history",
             List.of(), List.of(), List.of("history"), 1, new ApproveCommand()),
     SEND("send", "--to N [--text T] [--file PATH]",
             "send a message to N, end-to-end encrypted when N can take it; --file attaches a file",

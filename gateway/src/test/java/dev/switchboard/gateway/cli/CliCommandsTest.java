@@ -1,11 +1,16 @@
 package dev.switchboard.gateway.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.client.CursorStore;
 import dev.switchboard.client.DeviceCredentials;
 import dev.switchboard.client.DeviceFolder;
+import dev.switchboard.client.DeviceKeys;
+import dev.switchboard.client.LinkQr;
+import dev.switchboard.client.LinkRequest;
+import dev.switchboard.client.SwitchboardClient;
 import dev.switchboard.client.cli.Cli;
 import dev.switchboard.gateway.support.Device;
 import dev.switchboard.gateway.support.Eventually;
@@ -50,6 +55,62 @@ class CliCommandsTest {
         List<String> err = link.err.all();
         assertTrue(err.get(err.size() - 1).startsWith("error: link_expired: "), String.join("\n", err));
         assertEquals(Optional.empty(), new DeviceFolder(tablet).credentials());
+    }
+
+    // --- approve ---------------------------------------------------------------------------
+
+    @Test
+    void approveDashReadsTheQrTextFromStandardInput(@TempDir Path phone) throws Exception {
+        enroll(phone, "+390647770001");
+        SwitchboardClient laptop = gw.anonymous();
+        LinkRequest request = laptop.createLinkRequest("laptop", DeviceKeys.generate());
+
+        Result approved = cliWithStdin(phone, "\n  " + request.qr() + "  \n", "--server", server(), "approve", "-");
+
+        assertEquals(0, approved.exit(), approved.err());
+        assertTrue(approved.out().startsWith("approved: linked device " + request.deviceId()), approved.out());
+        assertEquals(request.deviceId(), laptop.awaitApproval(request, WAIT).deviceId());
+    }
+
+    @Test
+    void approveDashWithNothingOnStandardInputIsAUsageError(@TempDir Path phone) throws Exception {
+        enroll(phone, "+390647770002");
+
+        Result approved = cliWithStdin(phone, "\n\n", "--server", server(), "approve", "-");
+
+        assertEquals(2, approved.exit(), approved.err());
+        assertTrue(approved.err().contains("standard input"), approved.err());
+    }
+
+    @Test
+    void approveWithHistoryUploadsNothingForAQrCodeTheGatewaysRequestDoesNotMatch(@TempDir Path phone) throws Exception {
+        DeviceCredentials self = enroll(phone, "+390647770003");
+        LinkRequest request = gw.anonymous().createLinkRequest("laptop", DeviceKeys.generate());
+        LinkQr seen = LinkQr.parse(request.qr());
+        String forged = new LinkQr(seen.linkId(), seen.ephemeralKey(), DeviceKeys.generate().identityKeyB64(),
+                seen.linkingSecret()).text();
+
+        Result refused = cli(phone, "approve", "--history", forged);
+
+        assertEquals(1, refused.exit(), refused.out());
+        assertTrue(refused.err().contains("link_refused"), refused.err());
+        assertFalse(refused.err().contains("exported"), refused.err());
+        assertEquals(0, mediaOf(self.number()), "no history bundle uploaded before the QR code was checked");
+
+        Result approved = cli(phone, "approve", "--history", request.qr());
+        assertEquals(0, approved.exit(), approved.err());
+        assertTrue(approved.err().contains("exported"), approved.err());
+        assertEquals(1, mediaOf(self.number()));
+    }
+
+    private static int mediaOf(String number) throws Exception {
+        try (var c = gw.jdbc(); var st = c.prepareStatement("SELECT count(*) FROM media WHERE number = ?")) {
+            st.setString(1, number);
+            try (var rs = st.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     // --- messages ----------------------------------------------------------------------------
@@ -208,6 +269,16 @@ class CliCommandsTest {
         List<String> args = new ArrayList<>(List.of("--device-dir", dir.toString()));
         args.addAll(List.of(command));
         int exit = Cli.run(args.toArray(new String[0]), out.stream, err.stream);
+        return new Result(exit, text(out), text(err));
+    }
+
+    private static Result cliWithStdin(Path dir, String stdin, String... command) {
+        Lines out = new Lines();
+        Lines err = new Lines();
+        List<String> args = new ArrayList<>(List.of("--device-dir", dir.toString()));
+        args.addAll(List.of(command));
+        int exit = Cli.run(args.toArray(new String[0]), new java.io.ByteArrayInputStream(stdin.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)), out.stream, err.stream);
         return new Result(exit, text(out), text(err));
     }
 
