@@ -188,12 +188,14 @@ public final class KeyDirectory {
 
     /**
      * The identity key that a signed list of {@code number} carried for {@code deviceId}, and how
-     * the device stands now. The number's keys are fetched again first when this device knows no list
-     * of {@code listVersion} or later under the current account key (the sender's header names a newer
-     * list), or does not know the device at all (it may be new).
+     * the device stands now. The number's keys are fetched first when they were not fetched yet by
+     * this directory, when this device knows no list of {@code listVersion} or later under the current
+     * account key (the sender's header names a newer list), or when it does not know the device at
+     * all (it may be new).
      */
     public synchronized Optional<SenderKey> senderKey(String number, String deviceId, long listVersion) {
-        if (find(number, deviceId).isEmpty() || behind(number, listVersion)) {
+        // Fetched at least once per process, so that a list that dropped the device is seen.
+        if (!cache.containsKey(number) || find(number, deviceId).isEmpty() || behind(number, listVersion)) {
             refresh(number);
         }
         return find(number, deviceId);
