@@ -25,14 +25,19 @@ import java.util.function.LongSupplier;
  *
  * <ul>
  *   <li>The peer's keys come from the {@link KeyDirectory}; a number this gateway does not serve
- *       (404) is a carrier peer, and gets the plaintext send as before.</li>
+ *       (404) is a carrier peer, and gets the plaintext send as before, unless this device verified
+ *       a signed device list of that number before: then the gateway's word (404, a device without
+ *       a signed encryption key, no signed list) is not enough to write in the clear, and nothing is
+ *       sent ({@link PlaintextRefusedException}) unless plaintext was {@linkplain #allowingPlaintext()
+ *       allowed} explicitly. A plaintext send refused with 409 {@code e2ee_required} is encrypted
+ *       instead, whichever way it came about.</li>
  *   <li>Both numbers are end-to-end capable when each has a device list signed by its account key
  *       and every device shows an encryption key signed by its identity key. Then the message
  *       ({@link E2eeContent}, attachments encrypted and uploaded as opaque media first) is sealed
  *       with {@link MessageSealer} to every device of the peer and every device of this number,
  *       this device included (so that it can read its sent messages again), each of them one the
- *       account key vouches for ({@link KeyDirectory#vouchedFor}); a device it does not vouch for
- *       stops the send.</li>
+ *       latest signed list under the current account key carries ({@link KeyDirectory#vouchedFor});
+ *       a device it does not carry (never linked, unlinked since) stops the send.</li>
  *   <li>The gateway knows the current devices. 409 {@code device_mismatch} and 410
  *       {@code stale_devices} mean that the keys this sender kept are out of date: it fetches both
  *       numbers' keys again, seals again and retries, at most {@value #MAX_ATTEMPTS} attempts in
@@ -42,7 +47,9 @@ import java.util.function.LongSupplier;
  *       date) is encrypted instead. The gateway never downgrades: {@code e2ee_unavailable} is
  *       passed on as it is.</li>
  *   <li>When an account key involved changed and the user did not accept it, nothing is sent
- *       ({@link AccountKeyChangedException}).</li>
+ *       ({@link AccountKeyChangedException}). This is checked after every fetch of keys, right
+ *       before each sealing, so that a gateway cannot answer 409 to the first attempt and serve
+ *       another account key (and its devices) to the retry.</li>
  * </ul>
  */
 public final class E2eeSender {
@@ -57,6 +64,7 @@ public final class E2eeSender {
     private final DeviceCredentials self;
     private final MessageSealer sealer = new MessageSealer();
     private final LongSupplier clock;
+    private final boolean plaintextAllowed;
 
     /**
      * What a send did.
@@ -84,6 +92,12 @@ public final class E2eeSender {
     }
 
     E2eeSender(SwitchboardClient client, DeviceKeys keys, KeyDirectory directory, TrustStore trust, LongSupplier clock) {
+        this(client, keys, directory, trust, clock, false);
+    }
+
+    private E2eeSender(SwitchboardClient client, DeviceKeys keys, KeyDirectory directory, TrustStore trust,
+            LongSupplier clock, boolean plaintextAllowed) {
+        this.plaintextAllowed = plaintextAllowed;
         this.client = Objects.requireNonNull(client, "client");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.directory = Objects.requireNonNull(directory, "directory");
@@ -108,7 +122,10 @@ public final class E2eeSender {
      * files already uploaded in the clear, which an end-to-end message could not carry) and
      * {@code attachments}.
      *
-     * @throws AccountKeyChangedException when the peer's or this number's account key changed unacknowledged
+     * @throws AccountKeyChangedException when the peer's or this number's account key changed unacknowledged,
+     *         checked again after every fetch of keys (a retry included) before anything is sealed
+     * @throws PlaintextRefusedException when the gateway's answer would have this go in the clear to a
+     *         number this device verified a signed device list of before
      * @throws KeyVerificationException when a number's keys do not verify, or a device the message
      *         would be sealed to is not vouched for by its account key
      * @throws SwitchboardApiException when the gateway refuses (after the retries above)
@@ -121,20 +138,20 @@ public final class E2eeSender {
             throw new IllegalArgumentException("a message needs text, parts or attachments");
         }
         Optional<VerifiedKeys> peer = directory.keys(to);
-        if (peer.isEmpty()) {
-            return new Sent(sendPlain(to, text, parts, attachments), false, List.of());
+        if (peer.isPresent()) {
+            refuseUnacknowledgedChanges(to);
+            VerifiedKeys own = ownKeys(false);
+            if (!capable(peer.get()) || !capable(own)) {
+                // The keys kept may be old: look again before sending anything in the clear.
+                peer = directory.refresh(to);
+                own = ownKeys(true);
+                refuseUnacknowledgedChanges(to);
+            }
+            if (peer.isPresent() && capable(peer.get()) && capable(own)) {
+                return sendEncrypted(to, text, parts, attachments, new ArrayList<>());
+            }
         }
-        refuseUnacknowledgedChange(to);
-        refuseUnacknowledgedChange(self.number());
-        VerifiedKeys own = ownKeys(false);
-        if (!capable(peer.get()) || !capable(own)) {
-            // The keys kept may be old: look again before sending anything in the clear.
-            peer = directory.refresh(to);
-            own = ownKeys(true);
-        }
-        if (peer.isPresent() && capable(peer.get()) && capable(own)) {
-            return sendEncrypted(to, text, parts, attachments, new ArrayList<>());
-        }
+        refuseDowngrade(to, peer);
         try {
             return new Sent(sendPlain(to, text, parts, attachments), false, List.of());
         } catch (SwitchboardApiException e) {
@@ -146,6 +163,15 @@ public final class E2eeSender {
             ownKeys(true);
             return sendEncrypted(to, text, parts, attachments, refusals);
         }
+    }
+
+    /**
+     * This sender, except that it sends in the clear to a number that the gateway shows as not
+     * end-to-end capable even when this device verified a signed device list of it before. Only for
+     * a user who decided so explicitly (CLI: {@code send --allow-plaintext}).
+     */
+    public E2eeSender allowingPlaintext() {
+        return new E2eeSender(client, keys, directory, trust, clock, true);
     }
 
     /** Whether both this number and {@code to} can take end-to-end messages, by the keys kept (fetched if none). */
@@ -174,6 +200,10 @@ public final class E2eeSender {
             VerifiedKeys peer = directory.keys(to).orElseThrow(() -> new SwitchboardApiException(409,
                     "e2ee_unavailable", to + " is no longer served by this gateway: not sending in the clear"));
             VerifiedKeys own = ownKeys(false);
+            // Every fetch may have brought another account key (a gateway can answer 409 just to serve
+            // new keys on the retry): checked right before each sealing, not once per send.
+            // (The trust store says it: a fetch that shows a new key records it there before it returns.)
+            refuseUnacknowledgedChanges(to);
             ObjectNode body = sealedBody(to, messageId, peer, own, plaintext, mediaIds);
             try {
                 return new Sent(post(body), true, refusals);
@@ -277,10 +307,42 @@ public final class E2eeSender {
                 + self.number()));
     }
 
-    private void refuseUnacknowledgedChange(String number) {
-        if (trust.peer(number).map(TrustStore.Peer::changeUnacknowledged).orElse(false)) {
-            throw new AccountKeyChangedException(number);
+    /** Refuses while the account key of {@code to} or of this device's own number changed unacknowledged. */
+    private void refuseUnacknowledgedChanges(String to) {
+        for (String number : List.of(to, self.number())) {
+            if (trust.peer(number).map(TrustStore.Peer::changeUnacknowledged).orElse(false)) {
+                throw new AccountKeyChangedException(number);
+            }
         }
+    }
+
+    /**
+     * Refuses the plaintext send when this device verified a signed device list of {@code to} before
+     * (the gateway's "not served" or "not capable" is then what a downgrading gateway would say),
+     * unless plaintext was {@linkplain #allowingPlaintext() allowed}.
+     */
+    private void refuseDowngrade(String to, Optional<VerifiedKeys> peer) {
+        if (plaintextAllowed) {
+            return;
+        }
+        boolean signedBefore = directory.hadSignedList(to)
+                || trust.peer(to).map(known -> known.highestVersion() > 0).orElse(false);
+        if (!signedBefore) {
+            return;
+        }
+        String why;
+        if (peer.isEmpty()) {
+            why = "the gateway says that it does not serve " + to;
+        } else if (!peer.get().hasSignedList()) {
+            why = "the gateway shows no device list of " + to + " signed by its account key";
+        } else if (!capable(peer.get())) {
+            why = "the gateway shows " + to + " with a device whose encryption key is not signed ("
+                    + peer.get().devices().stream().filter(device -> !device.encryptionKeySigned())
+                            .map(VerifiedDevice::deviceId).toList() + ")";
+        } else {
+            why = "the gateway shows this device's own number " + self.number() + " as not end-to-end capable";
+        }
+        throw new PlaintextRefusedException(to, why);
     }
 
     /** A signed device list and a signed encryption key on every device: what the gateway requires too. */

@@ -19,12 +19,19 @@ import java.util.Optional;
  *   {"messages": {"msg_1": {"id", "from", "to", "direction", "createdAt", "text", "parts"}},
  *    "imported": ["med_..."]}
  * </pre>
- * An entry is the JSON that {@link HistoryBundles} exports. Thread-safe within one process.
+ * An entry is the JSON that {@link HistoryBundles} exports. The file is parsed once and kept in
+ * memory (read again only when its size or modification time changed, e.g. another process
+ * imported a bundle), so looking up the messages of a page costs no file reads. Thread-safe within
+ * one process.
  */
 public final class HistoryStore {
 
     private final Path file;
     private final boolean posix;
+    /** The parsed file, and the size and modification time it had when read or written here. */
+    private ObjectNode cached;
+    private long cachedSize = -1;
+    private long cachedModified = -1;
 
     public HistoryStore(Path file) {
         this.file = file.toAbsolutePath().normalize();
@@ -71,12 +78,12 @@ public final class HistoryStore {
 
     public synchronized Optional<JsonNode> get(String messageId) {
         JsonNode entry = load().path("messages").path(messageId);
-        return entry.isObject() ? Optional.of(entry) : Optional.empty();
+        return entry.isObject() ? Optional.of(entry.deepCopy()) : Optional.empty();
     }
 
     public synchronized List<JsonNode> all() {
         List<JsonNode> entries = new ArrayList<>();
-        load().path("messages").forEach(entries::add);
+        load().path("messages").forEach(entry -> entries.add(entry.deepCopy()));
         return entries;
     }
 
@@ -84,20 +91,31 @@ public final class HistoryStore {
         return load().path("messages").size();
     }
 
+    /** The parsed file: the kept copy unless the file changed since (callers that change it {@link #save} it). */
     private ObjectNode load() {
+        long[] stamp = stamp();
+        if (cached != null && stamp[0] == cachedSize && stamp[1] == cachedModified) {
+            return cached;
+        }
         String text = OwnerOnlyFiles.read(file);
+        ObjectNode root;
         if (text == null) {
-            return Json.MAPPER.createObjectNode();
-        }
-        try {
-            JsonNode node = Json.MAPPER.readTree(text);
-            if (!(node instanceof ObjectNode root)) {
-                throw new IllegalStateException(file + " is not a history store");
+            root = Json.MAPPER.createObjectNode();
+        } else {
+            try {
+                JsonNode node = Json.MAPPER.readTree(text);
+                if (!(node instanceof ObjectNode parsed)) {
+                    throw new IllegalStateException(file + " is not a history store");
+                }
+                root = parsed;
+            } catch (IOException e) {
+                throw new IllegalStateException(file + " is not valid JSON", e);
             }
-            return root;
-        } catch (IOException e) {
-            throw new IllegalStateException(file + " is not valid JSON", e);
         }
+        cached = root;
+        cachedSize = stamp[0];
+        cachedModified = stamp[1];
+        return root;
     }
 
     private void save(ObjectNode root) {
@@ -105,7 +123,25 @@ public final class HistoryStore {
         try {
             OwnerOnlyFiles.write(file, Json.MAPPER.writeValueAsString(root) + "\n", posix);
         } catch (IOException e) {
+            cached = null;
             throw new UncheckedIOException(e);
+        }
+        long[] stamp = stamp();
+        cached = root;
+        cachedSize = stamp[0];
+        cachedModified = stamp[1];
+    }
+
+    /** Size and modification time (nanoseconds where the file system has them) of the file; -1s when it is missing. */
+    private long[] stamp() {
+        try {
+            java.nio.file.attribute.BasicFileAttributes attributes = java.nio.file.Files.readAttributes(file,
+                    java.nio.file.attribute.BasicFileAttributes.class);
+            return new long[] {attributes.size(), attributes.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS)};
+        } catch (java.nio.file.NoSuchFileException e) {
+            return new long[] {-1, -1};
+        } catch (IOException e) {
+            return new long[] {-2, System.nanoTime()};
         }
     }
 }

@@ -81,7 +81,7 @@ final class KeyVerifier {
                     device.keys().equals(listed.get(device.keys().deviceId()))));
         }
         devices.sort(Comparator.comparing(VerifiedDevice::deviceId));
-        return new VerifiedKeys(number, accountKey, listVersion, stale, false, devices);
+        return new VerifiedKeys(number, accountKey, listVersion, stale, false, devices, List.copyOf(listed.values()));
     }
 
     /**

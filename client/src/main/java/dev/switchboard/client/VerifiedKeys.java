@@ -1,5 +1,6 @@
 package dev.switchboard.client;
 
+import dev.switchboard.crypto.ListedDevice;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -25,14 +26,30 @@ import java.util.Optional;
  *                          The remembered key is now this one; it stays true on every check until
  *                          {@link TrustStore#acknowledge} is called for the number
  * @param devices           the active devices, sorted by device id
+ * @param listedDevices     what the signed list at {@code listVersion} (verified with the account key)
+ *                          carries, sorted by device id, whether or not the gateway shows those devices
+ *                          now (a stale list may carry a device with the encryption key it had before
+ *                          a rotation); empty when {@code listVersion} is 0
  */
 public record VerifiedKeys(String number, byte[] accountKey, long listVersion, boolean stale, boolean accountKeyChanged,
-        List<VerifiedDevice> devices) {
+        List<VerifiedDevice> devices, List<ListedDevice> listedDevices) {
 
     public VerifiedKeys {
         Objects.requireNonNull(number, "number");
         accountKey = accountKey == null ? null : accountKey.clone();
         devices = List.copyOf(devices);
+        listedDevices = listVersion > 0 && listedDevices != null ? List.copyOf(listedDevices) : List.of();
+    }
+
+    /** Keys whose signed list's own content is not known (tests, callers that only look at the shown devices). */
+    public VerifiedKeys(String number, byte[] accountKey, long listVersion, boolean stale, boolean accountKeyChanged,
+            List<VerifiedDevice> devices) {
+        this(number, accountKey, listVersion, stale, accountKeyChanged, devices, List.of());
+    }
+
+    /** The device {@code deviceId} as the verified signed list carries it, if it does. */
+    public Optional<ListedDevice> listedDevice(String deviceId) {
+        return listedDevices.stream().filter(device -> device.deviceId().equals(deviceId)).findFirst();
     }
 
     @Override
@@ -60,7 +77,7 @@ public record VerifiedKeys(String number, byte[] accountKey, long listVersion, b
     }
 
     VerifiedKeys withAccountKeyChanged(boolean changed) {
-        return new VerifiedKeys(number, accountKey, listVersion, stale, changed, devices);
+        return new VerifiedKeys(number, accountKey, listVersion, stale, changed, devices, listedDevices);
     }
 
     @Override
@@ -71,12 +88,13 @@ public record VerifiedKeys(String number, byte[] accountKey, long listVersion, b
                 && listVersion == that.listVersion
                 && stale == that.stale
                 && accountKeyChanged == that.accountKeyChanged
-                && devices.equals(that.devices);
+                && devices.equals(that.devices)
+                && listedDevices.equals(that.listedDevices);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(number, Arrays.hashCode(accountKey), listVersion, stale, accountKeyChanged, devices);
+        return Objects.hash(number, Arrays.hashCode(accountKey), listVersion, stale, accountKeyChanged, devices, listedDevices);
     }
 
     @Override

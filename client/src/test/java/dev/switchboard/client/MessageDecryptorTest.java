@@ -134,8 +134,8 @@ class MessageDecryptorTest {
                 new E2eeContent("before you were linked", List.of()));
         ObjectNode inHistory = E2eeFixture.delivered("msg_6", before, "dev-b1", A, B, "in");
         ObjectNode notInHistory = E2eeFixture.delivered("msg_7", before, "dev-b1", A, B, "in");
-        new HistoryStore(temp.resolve("history.json")).putAll(List.of(Json.MAPPER.createObjectNode()
-                .put("id", "msg_6").put("text", "before you were linked").set("parts", Json.MAPPER.createArrayNode())));
+        new HistoryStore(temp.resolve("history.json")).putAll(List.of(historyEntry("msg_6", A, B, "in")
+                .put("text", "before you were linked")));
 
         DecryptedMessage fromHistory = decryptor.decrypt(inHistory);
         DecryptedMessage missing = decryptor.decrypt(notInHistory);
@@ -184,5 +184,129 @@ class MessageDecryptorTest {
         assertEquals(DecryptedMessage.Source.PLAIN, read.get(2).source());
         assertEquals("over SMS", read.get(2).text());
         assertFalse(read.get(2).e2ee());
+    }
+
+    private static ObjectNode historyEntry(String id, String from, String to, String direction) {
+        ObjectNode entry = Json.MAPPER.createObjectNode().put("id", id).put("conversationId", "cnv_1").put("from", from)
+                .put("to", to).put("direction", direction);
+        entry.putArray("parts");
+        return entry;
+    }
+
+    // --- finding 9: a history entry is shown only for the message it was kept for ------------------
+
+    @Test
+    void aHistoryEntryIsNotShownForAMessageWithAnotherSenderRecipientDirectionOrConversation() {
+        SealedMessage before = E2eeFixture.seal(aLaptop, fromLaptop("m11"),
+                List.of(E2eeFixture.recipient(A, "dev-a1", aPhone, "1"), E2eeFixture.recipient(A, "dev-a2", aLaptop, "1")),
+                new E2eeContent("x", List.of()));
+        HistoryStore store = new HistoryStore(temp.resolve("history.json"));
+        store.putAll(List.of(historyEntry("msg_11", B, A, "out").put("text", "I owe you 1000 EUR")));
+        store.putAll(List.of(historyEntry("msg_12", A, B, "in").put("conversationId", "cnv_other").put("text", "elsewhere")));
+
+        DecryptedMessage swapped = decryptor.decrypt(E2eeFixture.delivered("msg_11", before, "dev-b1", A, B, "in"));
+        DecryptedMessage otherConversation = decryptor.decrypt(E2eeFixture.delivered("msg_12", before, "dev-b1", A, B, "in"));
+
+        assertFalse(swapped.readable());
+        assertNull(swapped.text());
+        assertTrue(swapped.error().contains("another message under this id"), swapped.error());
+        assertFalse(otherConversation.readable());
+        assertTrue(otherConversation.error().contains("conversationId"), otherConversation.error());
+    }
+
+    // --- findings 3, 7, 8: senders and targets against the list versions seen -----------------------
+
+    @Test
+    void aMessageAlsoSealedToADeviceTheNamedListVersionNoLongerCarriesIsRefused() {
+        // A unlinks the laptop: version 5 lists only the phone. Version 4 (with the laptop) was seen before.
+        directory.keys(A);
+        server.answer(A, new KeysAnswer(A).device("dev-a1", "primary", aPhone).withList(5, false));
+        directory.refresh(A);
+        MessageHeader header = MessageHeader.of("m20", A, "dev-a1", B, 1L, 5, 2);
+        SealedMessage sealed = E2eeFixture.seal(aPhone, header, everyone(), new E2eeContent("still to the laptop", List.of()));
+
+        DecryptedMessage read = decryptor.decrypt(E2eeFixture.delivered("msg_20", sealed, "dev-b1", A, B, "in"));
+
+        assertFalse(read.readable());
+        assertTrue(read.error().contains("dev-a2") && read.error().contains("someone else may be able to read it"),
+                read.error());
+    }
+
+    @Test
+    void aMessageFromADeviceTheLatestListDroppedIsMarkedAsSentByADeviceNoLongerLinked() {
+        directory.keys(A);
+        server.answer(A, new KeysAnswer(A).device("dev-a1", "primary", aPhone).withList(5, false));
+        directory.refresh(A);
+        SealedMessage sealed = E2eeFixture.seal(aLaptop, fromLaptop("m21"), everyone(), new E2eeContent("from the laptop", List.of()));
+
+        DecryptedMessage read = decryptor.decrypt(E2eeFixture.delivered("msg_21", sealed, "dev-b1", A, B, "in"));
+
+        assertEquals("from the laptop", read.text(), String.valueOf(read.error()));
+        assertEquals(List.of(DecryptedMessage.Warning.SENDER_UNLINKED), read.warnings());
+    }
+
+    @Test
+    void aMessageFromADeviceListedOnlyUnderAPreviousAccountKeyIsRefused() {
+        directory.keys(A);
+        DeviceKeys newPhone = DeviceKeys.generate();
+        server.answer(A, new KeysAnswer(A).device("dev-a5", "primary", newPhone).withList(1, false));
+        directory.refresh(A);
+        SealedMessage sealed = E2eeFixture.seal(aLaptop, fromLaptop("m22"), everyone(), new E2eeContent("old laptop", List.of()));
+
+        DecryptedMessage read = decryptor.decrypt(E2eeFixture.delivered("msg_22", sealed, "dev-b1", A, B, "in"));
+
+        assertFalse(read.readable());
+        assertTrue(read.error().contains("previous account key"), read.error());
+    }
+
+    @Test
+    void targetsUnderAListVersionThisDeviceNeverSawAreMarkedAsUnverifiedNotAccepted() {
+        directory.keys(A);
+        // Sealed under A's version 3, which this device never saw (it knows 4).
+        MessageHeader header = MessageHeader.of("m23", A, "dev-a2", B, 1L, 3, 2);
+        SealedMessage sealed = E2eeFixture.seal(aLaptop, header, everyone(), new E2eeContent("v3", List.of()));
+
+        DecryptedMessage read = decryptor.decrypt(E2eeFixture.delivered("msg_23", sealed, "dev-b1", A, B, "in"));
+
+        assertEquals("v3", read.text(), String.valueOf(read.error()));
+        assertEquals(List.of(DecryptedMessage.Warning.TARGETS_UNVERIFIED), read.warnings());
+        DecryptedMessage current = decryptor.decrypt(E2eeFixture.delivered("msg_24",
+                E2eeFixture.seal(aLaptop, fromLaptop("m24"), everyone(), new E2eeContent("v4", List.of())), "dev-b1", A, B, "in"));
+        assertEquals(List.of(), current.warnings(), "versions seen: checked, nothing to mark");
+    }
+
+    // --- finding 10: replays and the signed time ----------------------------------------------------
+
+    @Test
+    void theSameSignedMessageShownUnderASecondIdIsMarkedReplayedAndTheSignedTimeIsShown() {
+        SealedMessage sealed = E2eeFixture.seal(aLaptop, fromLaptop("m25"), everyone(), new E2eeContent("pay 10", List.of()));
+
+        DecryptedMessage first = decryptor.decrypt(E2eeFixture.delivered("msg_25", sealed, "dev-b1", A, B, "in"));
+        DecryptedMessage again = decryptor.decrypt(E2eeFixture.delivered("msg_25", sealed, "dev-b1", A, B, "in"));
+        DecryptedMessage replay = decryptor.decrypt(E2eeFixture.delivered("msg_26", sealed, "dev-b1", A, B, "in"));
+
+        assertEquals(List.of(), first.warnings());
+        assertEquals(List.of(), again.warnings(), "the same gateway message shown twice (an update) is no replay");
+        assertEquals(List.of(DecryptedMessage.Warning.REPLAYED), replay.warnings());
+        assertEquals(java.time.Instant.ofEpochMilli(1_760_000_000_000L), first.sentAt());
+    }
+
+    // --- finding 6: plaintext between two numbers with signed lists ---------------------------------
+
+    @Test
+    void plaintextBetweenTwoNumbersWithSignedListsIsMarkedUnauthenticated() {
+        JsonNode injected = Json.MAPPER.createObjectNode().put("id", "msg_27").put("e2ee", false).put("text", "call me")
+                .put("channel", "onnet").put("from", A).put("to", B).put("direction", "in");
+        JsonNode carrier = Json.MAPPER.createObjectNode().put("id", "msg_28").put("e2ee", false).put("text", "over SMS")
+                .put("channel", "sms").put("from", "+15550000000").put("to", B).put("direction", "in");
+        assertEquals(List.of(), decryptor.decrypt(injected).warnings(), "no signed lists seen here yet");
+
+        directory.keys(A);
+        directory.keys(B);
+        DecryptedMessage read = decryptor.decrypt(injected);
+
+        assertEquals(DecryptedMessage.Source.PLAIN, read.source());
+        assertEquals(List.of(DecryptedMessage.Warning.UNAUTHENTICATED_PLAINTEXT), read.warnings());
+        assertEquals(List.of(), decryptor.decrypt(carrier).warnings());
     }
 }

@@ -57,6 +57,8 @@ public final class Cli {
             return fail(err, e.code(), e.getMessage());
         } catch (AccountKeyChangedException e) {
             return fail(err, "account_key_changed", e.getMessage());
+        } catch (dev.switchboard.client.PlaintextRefusedException e) {
+            return fail(err, "plaintext_refused", e.getMessage());
         } catch (KeyVerificationException e) {
             return fail(err, "key_verification_failed", e.getMessage());
         } catch (dev.switchboard.client.LinkRefusedException e) {

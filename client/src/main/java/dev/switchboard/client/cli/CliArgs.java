@@ -18,7 +18,7 @@ record CliArgs(Optional<String> server, Optional<String> deviceDir, boolean json
 
     private static final Set<String> FLAGS = Set.of("json", "help");
     /** Options of some commands that take no value ({@code approve --history}); {@link CommandSpec} says which. */
-    static final Set<String> COMMAND_FLAGS = Set.of("history");
+    static final Set<String> COMMAND_FLAGS = Set.of("history", "allow-plaintext");
 
     CliArgs {
         options = Map.copyOf(options);

@@ -18,9 +18,10 @@ enum CommandSpec {
                     + " keeping its linking secret out of shell history and the process list; --history hands the"
                     + " companion the end-to-end history",
             List.of(), List.of(), List.of("history"), 1, new ApproveCommand()),
-    SEND("send", "--to N [--text T] [--file PATH]",
-            "send a message to N, end-to-end encrypted when N can take it; --file attaches a file",
-            List.of("to"), List.of("text", "file"), List.of(), 0, new SendCommand()),
+    SEND("send", "--to N [--text T] [--file PATH] [--allow-plaintext]",
+            "send a message to N, end-to-end encrypted when N can take it; --file attaches a file;"
+                    + " --allow-plaintext sends in the clear to a number that had end-to-end keys before",
+            List.of("to"), List.of("text", "file"), List.of("allow-plaintext"), 0, new SendCommand()),
     CONVERSATIONS("conversations", "", "list conversations, most recent first",
             List.of(), 0, new ConversationsCommand()),
     MESSAGES("messages", "--with N", "show the conversation with N, end-to-end messages decrypted",

@@ -12,6 +12,8 @@ final class HumanFormat {
     /** Marks what is end-to-end encrypted. */
     static final String LOCK = "\uD83D\uDD12";
     static final String NOT_E2EE = "not end-to-end encrypted (SMS)";
+    /** Marks a message something is doubtful about ({@link DecryptedMessage#warnings()}). */
+    static final String WARNING = "\u26A0";
 
     private HumanFormat() {
     }
@@ -41,13 +43,25 @@ final class HumanFormat {
     }
 
     /**
+     * As above, and when some messages between two numbers with signed device lists on this device
+     * are not end-to-end encrypted, says how many: the gateway's {@code e2ee} flag on the
+     * conversation does not make them authentic (each one is marked, too).
+     */
+    static String conversationHeader(JsonNode conversation, List<JsonNode> messages, List<DecryptedMessage> read) {
+        String header = conversationHeader(conversation, messages);
+        long unauthenticated = read.stream().filter(m -> m.has(DecryptedMessage.Warning.UNAUTHENTICATED_PLAINTEXT)).count();
+        return unauthenticated == 0 ? header : header + "  " + WARNING + " " + unauthenticated + " message"
+                + (unauthenticated == 1 ? "" : "s") + " " + DecryptedMessage.Warning.UNAUTHENTICATED_PLAINTEXT.label();
+    }
+
+    /**
      * As {@link #message(JsonNode)}, with what this device could read: a lock and the decrypted text
      * for an end-to-end message, or why it cannot be read.
      */
     static String message(DecryptedMessage read) {
         JsonNode message = read.message();
         if (!read.e2ee()) {
-            return message(message);
+            return message(message) + warnings(read);
         }
         boolean incoming = "in".equals(message.path("direction").asText());
         String peer = message.path(incoming ? "from" : "to").asText();
@@ -63,7 +77,17 @@ final class HumanFormat {
                     .replaceAll("\\s*[\\r\\n]+\\s*", " \u23ce ");
         }
         return message.path("createdAt").asText() + "  " + LOCK + " " + (incoming ? "<- " : "-> ") + peer + "  "
-                + body + "  [" + message.path("status").asText() + "]";
+                + body + "  [" + message.path("status").asText() + "]" + warnings(read);
+    }
+
+    /** {@code "  ⚠ <what>; <what>"}, or nothing when nothing about the message is doubtful. */
+    private static String warnings(DecryptedMessage read) {
+        if (read.warnings().isEmpty()) {
+            return "";
+        }
+        List<String> labels = new ArrayList<>();
+        read.warnings().forEach(warning -> labels.add(warning.label()));
+        return "  " + WARNING + " " + String.join("; ", labels);
     }
 
     /** {@code <time>  -> <peer>  <text>  [status]} for outgoing, {@code <-} and the sender for incoming. */

@@ -14,9 +14,10 @@ import java.util.Optional;
  * {@code messages --with N}: the whole conversation with one peer, end-to-end messages decrypted on
  * this device (or taken from the history its primary handed over). JSON keeps the API's order
  * (newest first) and gives each message its {@code e2ee} flag, the readable {@code text} and
- * {@code parts}, and a {@code decryptError} when it cannot be read; text reads like a chat, oldest
- * first, a lock on every end-to-end message, and says so when the conversation is not end-to-end
- * encrypted.
+ * {@code parts}, a {@code decryptError} when it cannot be read, the signed {@code sentAt} of a
+ * decrypted message and {@code warnings} (codes of {@link DecryptedMessage.Warning}) when something
+ * about it is doubtful; text reads like a chat, oldest first, a lock on every end-to-end message, a
+ * warning sign and what is doubtful, and says so when the conversation is not end-to-end encrypted.
  */
 final class MessagesCommand implements Command {
 
@@ -29,8 +30,8 @@ final class MessagesCommand implements Command {
                 .map(found -> client.allMessages(found.path("id").asText()))
                 .orElse(List.of());
         boolean anyEncrypted = messages.stream().anyMatch(m -> m.path("e2ee").asBoolean(false));
-        List<DecryptedMessage> read = anyEncrypted ? decryptor(context).decryptAll(messages)
-                : messages.stream().map(MessagesCommand::plain).toList();
+        // Plaintext too: one between two numbers with signed lists here is marked as unauthenticated.
+        List<DecryptedMessage> read = messages.isEmpty() ? List.of() : decryptor(context).decryptAll(messages);
         if (anyEncrypted) {
             context.warnIfAccountKeyChanged(peer);
         }
@@ -43,7 +44,7 @@ final class MessagesCommand implements Command {
         } else if (conversation.isEmpty()) {
             context.println("no conversation with " + peer);
         } else {
-            context.println(HumanFormat.conversationHeader(conversation.get(), messages));
+            context.println(HumanFormat.conversationHeader(conversation.get(), messages, read));
             for (int i = read.size() - 1; i >= 0; i--) {
                 context.println(HumanFormat.message(read.get(i)));
             }
@@ -55,17 +56,19 @@ final class MessagesCommand implements Command {
         return context.decryptor();
     }
 
-    private static DecryptedMessage plain(JsonNode message) {
-        return new DecryptedMessage(message.path("id").asText(null), false, DecryptedMessage.Source.PLAIN,
-                message.path("text").asText(null), List.of(), null, message);
-    }
-
     /** The gateway's message with the readable content in place of what the gateway holds. */
     static ObjectNode json(DecryptedMessage read) {
         ObjectNode out = read.message().deepCopy();
         out.put("e2ee", read.e2ee());
+        if (!read.warnings().isEmpty()) {
+            ArrayNode warnings = out.putArray("warnings");
+            read.warnings().forEach(warning -> warnings.add(warning.code()));
+        }
         if (!read.e2ee()) {
             return out;
+        }
+        if (read.sentAt() != null) {
+            out.put("sentAt", read.sentAt().toString());
         }
         out.remove("encrypted");
         if (read.text() == null) {

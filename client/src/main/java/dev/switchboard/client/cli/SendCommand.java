@@ -14,7 +14,9 @@ import java.util.Optional;
 /**
  * {@code send}: a message with a text and/or a file, end-to-end encrypted when the peer's number and
  * this one can both take it ({@link E2eeSender}), as before otherwise (a carrier peer gets SMS or
- * RCS). Nothing is sent while an account key change is unacknowledged. With {@code --json} prints
+ * RCS). Nothing is sent while an account key change is unacknowledged, nor in the clear to a number
+ * this device verified a signed device list of before, unless {@code --allow-plaintext} says so
+ * (exit 1, {@code error: plaintext_refused: ...}). With {@code --json} prints
  * the gateway's accepted message and whether it was encrypted.
  */
 final class SendCommand implements Command {
@@ -31,7 +33,8 @@ final class SendCommand implements Command {
         List<Attachment> attachments = file.map(SendCommand::attachment).map(List::of).orElse(List.of());
         E2eeSender.Sent sent;
         try {
-            sent = context.sender().send(to, text, attachments);
+            E2eeSender sender = context.sender();
+            sent = (args.flag("allow-plaintext") ? sender.allowingPlaintext() : sender).send(to, text, attachments);
         } finally {
             context.warnIfAccountKeyChanged(to);
         }

@@ -70,10 +70,10 @@ final class WatchCommand implements Command {
             }
         }
 
-        /** An end-to-end message event, read on this device; null for any other event. */
+        /** A message event, read on this device (decrypted, or plaintext checked for being unauthenticated); null for any other event. */
         private DecryptedMessage decrypted(SyncEvent e) {
             boolean message = e.type().equals("message.created") || e.type().equals("message.updated");
-            if (!message || !e.data().path("e2ee").asBoolean(false)) {
+            if (!message) {
                 return null;
             }
             if (decryptor == null) {

@@ -85,4 +85,38 @@ class HumanFormatTest {
         assertEquals(HumanFormat.LOCK + " conversation with +390611111111: end-to-end encrypted", HumanFormat.conversationHeader(e2ee, List.of()));
         assertEquals("conversation with +447700900001: not end-to-end encrypted (SMS)", HumanFormat.conversationHeader(carrier, sms));
     }
+
+    @Test
+    void doubtfulMessagesCarryAWarningSignAndWhatIsDoubtfulInTextAndJson() throws Exception {
+        JsonNode plain = JSON.readTree("{\"id\":\"m2\",\"direction\":\"in\",\"from\":\"+390611111111\","
+                + "\"to\":\"+390622222222\",\"e2ee\":false,\"channel\":\"onnet\",\"text\":\"call me\","
+                + "\"createdAt\":\"2026-11-27T10:00:00Z\",\"status\":\"delivered\"}");
+        DecryptedMessage injected = new DecryptedMessage("m2", false, DecryptedMessage.Source.PLAIN, "call me", List.of(),
+                null, plain, List.of(DecryptedMessage.Warning.UNAUTHENTICATED_PLAINTEXT), null);
+        JsonNode e2ee = JSON.readTree("{\"id\":\"m3\",\"direction\":\"in\",\"from\":\"+390611111111\","
+                + "\"to\":\"+390622222222\",\"e2ee\":true,\"text\":null,\"createdAt\":\"2026-11-27T10:00:00Z\","
+                + "\"status\":\"delivered\",\"encrypted\":{}}");
+        DecryptedMessage unlinked = new DecryptedMessage("m3", true, DecryptedMessage.Source.DECRYPTED, "hi", List.of(),
+                null, e2ee, List.of(DecryptedMessage.Warning.SENDER_UNLINKED, DecryptedMessage.Warning.REPLAYED),
+                Instant.parse("2026-11-27T09:59:58Z"));
+
+        assertEquals("2026-11-27T10:00:00Z  <- +390611111111  call me  [delivered]  " + HumanFormat.WARNING
+                + " unauthenticated (not end-to-end)", HumanFormat.message(injected));
+        assertEquals("2026-11-27T10:00:00Z  " + HumanFormat.LOCK + " <- +390611111111  hi  [delivered]  " + HumanFormat.WARNING
+                + " sent by a device no longer linked; replayed: the same signed message was shown before",
+                HumanFormat.message(unlinked));
+        assertEquals("[\"unauthenticated_plaintext\"]", MessagesCommand.json(injected).path("warnings").toString());
+        assertEquals("[\"sender_unlinked\",\"replayed\"]", MessagesCommand.json(unlinked).path("warnings").toString());
+        assertEquals("2026-11-27T09:59:58Z", MessagesCommand.json(unlinked).path("sentAt").asText());
+        assertEquals(false, MessagesCommand.json(HumanFormatTest.plainRead(plain)).has("warnings"));
+        assertEquals(HumanFormat.LOCK + " conversation with +390611111111: end-to-end encrypted  " + HumanFormat.WARNING
+                + " 1 message unauthenticated (not end-to-end)", HumanFormat.conversationHeader(
+                        JSON.readTree("{\"peer\":\"+390611111111\",\"e2ee\":true}"), List.of(plain, e2ee),
+                        List.of(injected, unlinked)));
+    }
+
+    private static DecryptedMessage plainRead(JsonNode message) {
+        return new DecryptedMessage("m", false, DecryptedMessage.Source.PLAIN, message.path("text").asText(), List.of(),
+                null, message);
+    }
 }

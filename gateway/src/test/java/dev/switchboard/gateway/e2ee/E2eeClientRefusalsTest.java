@@ -14,6 +14,7 @@ import dev.switchboard.client.DecryptedMessage;
 import dev.switchboard.client.DeviceKeys;
 import dev.switchboard.client.E2eeSender;
 import dev.switchboard.client.KeyVerificationException;
+import dev.switchboard.client.PlaintextRefusedException;
 import dev.switchboard.client.VerifiedDevice;
 import dev.switchboard.client.VerifiedKeys;
 import dev.switchboard.crypto.Ed25519;
@@ -39,8 +40,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * What an end-to-end client refuses, whatever the gateway says: a message whose sender signature is
  * not by the listed device, a message also sealed to a device in neither signed list, writing to a
- * device the gateway added outside the signed list, and writing to a peer whose account key changed
- * until the user accepts the change. Messages "from a hostile gateway" are the real message JSON a
+ * device the gateway added outside the signed list, writing in the clear to a peer whose device the
+ * gateway makes look incapable, and writing to a peer whose account key changed until the user
+ * accepts the change. Messages "from a hostile gateway" are the real message JSON a
  * device gets, altered as a gateway could alter it.
  */
 class E2eeClientRefusalsTest {
@@ -146,6 +148,29 @@ class E2eeClientRefusalsTest {
         assertTrue(p.a().trust.acknowledge(p.b().number()));
         E2eeSender.Sent sent = p.a().sender.send(p.b().number(), "are you still you?");
         assertTrue(sent.encrypted());
+    }
+
+    @Test
+    void aGatewayThatStripsAKeySignatureAndCallsTheListStaleCannotDowngradeTheConversationToPlaintext() throws Exception {
+        Pair p = pair("+390619190041", "+390619190042");
+        assertTrue(p.a().sender.send(p.b().number(), "end to end").encrypted());
+        try (Connection db = gw.jdbc();
+             PreparedStatement strip = db.prepareStatement(
+                     "UPDATE devices SET encryption_key_signature = NULL WHERE id = ?");
+             PreparedStatement stale = db.prepareStatement("UPDATE device_lists SET stale = true WHERE number = ?")) {
+            strip.setString(1, p.b().id());
+            strip.executeUpdate();
+            stale.setString(1, p.b().number());
+            stale.executeUpdate();
+        }
+        p.a().directory.forget(p.b().number());
+        String conversation = p.a().device.client().conversationWith(p.b().number()).orElseThrow().path("id").asText();
+
+        PlaintextRefusedException refused = assertThrows(PlaintextRefusedException.class,
+                () -> p.a().sender.send(p.b().number(), "now in the clear?"));
+
+        assertTrue(refused.getMessage().contains(p.b().id()), refused.getMessage());
+        assertEquals(1, p.a().device.client().allMessages(conversation).size(), "no plaintext reached the gateway");
     }
 
     // -----------------------------------------------------------------------------------------
