@@ -48,9 +48,14 @@ public final class DeviceLists {
         this.db = db;
     }
 
-    /** Devices and list read in one transaction, so a list published meanwhile is never paired with the devices before it. */
+    /**
+     * Devices and list read from one snapshot, so a list stored meanwhile (a link or unlink committing
+     * between the two reads) is never paired with the devices before it. Under READ COMMITTED each
+     * statement would see its own snapshot; REPEATABLE READ gives the whole (read-only) transaction one.
+     */
     public Future<Keys> keys(String number) {
-        return db.inTransaction(tx -> tx.query("SELECT 1 FROM numbers WHERE number = $1", Tuple.of(number)).compose(served -> {
+        return db.inTransaction(tx -> tx.conn().query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
+                .compose(v -> tx.query("SELECT 1 FROM numbers WHERE number = $1", Tuple.of(number))).compose(served -> {
             if (served.size() == 0) {
                 return Future.failedFuture(InboxException.notFound("number"));
             }
