@@ -1,0 +1,38 @@
+// Tiny DOM helpers. Text always goes in as text nodes, never as HTML: message content is untrusted.
+
+/** h('li', {class: 'x', dataset: {id: 1}, onclick: fn, 'aria-label': 'y'}, child, 'text', [more]) */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') el.className = value;
+    else if (key === 'text') el.textContent = value;
+    else if (key === 'dataset') Object.assign(el.dataset, value);
+    else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+    else if (key === 'hidden') el.hidden = true;
+    else el.setAttribute(key, value === true ? '' : String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children) {
+    if (child === undefined || child === null || child === false) continue;
+    if (Array.isArray(child)) append(el, child);
+    else el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+export const $ = (selector, root = document) => root.querySelector(selector);
+export const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
+
+export function show(el, visible) {
+  el.hidden = !visible;
+}
+
+/** A random id usable as an Idempotency-Key. */
+export function randomKey(prefix = 'web') {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return prefix + '-' + [...bytes].map(b => b.toString(16).padStart(2, '0')).join('');
+}
