@@ -1,6 +1,6 @@
 // The conversation list: peer, last message preview, time, unread count and channel badge, sorted by
 // activity, filtered by the search box; arrow keys move between conversations.
-import { $, h } from './dom.js';
+import { $, h, reconcile } from './dom.js';
 import * as fmt from './format.js';
 
 export function channelBadge(conv) {
@@ -59,9 +59,9 @@ export class ConversationList {
         h('span', { class: 'conversation-bottom' },
           h('span', { class: 'preview' }, views[i] ? prefix + fmt.preview(views[i]) : ''),
           h('span', { class: 'unread-count', hidden: unread === 0, 'aria-hidden': 'true' }, String(unread)))));
-      items.push(h('li', { class: `conversation${active ? ' active' : ''}${unread ? ' unread' : ''}`, dataset: { conversationId: conv.id, peer: conv.peer } }, button));
+      items.push(h('li', { class: `conversation${active ? ' active' : ''}${unread ? ' unread' : ''}`, dataset: { key: conv.id, conversationId: conv.id, peer: conv.peer } }, button));
     });
-    this.list.replaceChildren(...items);
+    reconcile(this.list, items);
     this.empty.hidden = items.length > 0;
     this.empty.textContent = convs.length ? 'No conversation matches the search.' : 'No conversations yet. Start one with “New chat”.';
     if (focusedId) {

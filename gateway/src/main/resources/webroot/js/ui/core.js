@@ -8,7 +8,7 @@ import { renderSvg } from '../core/qr.js';
 
 export { Api, ApiError, DeviceKeys, startLink, renderSvg };
 
-/** The end-to-end layer for a linked device. */
+/** The end-to-end layer for a linked device (its trust store is the core's, in IndexedDB). */
 export function e2eeFor(api, keys, me) {
   return new E2ee(api, keys, me);
 }

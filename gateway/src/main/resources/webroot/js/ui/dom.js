@@ -36,3 +36,22 @@ export function randomKey(prefix = 'web') {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return prefix + '-' + [...bytes].map(b => b.toString(16).padStart(2, '0')).join('');
 }
+
+/**
+ * Makes `parent`'s children the `next` elements (each with a `data-key`), keeping every existing
+ * child whose key and content are unchanged: a re-render then moves nothing that did not change, so
+ * focus, text selection and hover stay where they were.
+ */
+export function reconcile(parent, next) {
+  const old = new Map();
+  for (const c of parent.children) if (c.dataset.key) old.set(c.dataset.key, c);
+  const result = next.map((n) => {
+    const o = old.get(n.dataset.key);
+    return o && o.isEqualNode(n) ? o : n;
+  });
+  const keep = new Set(result);
+  for (const c of [...parent.children]) if (!keep.has(c)) c.remove();
+  result.forEach((n, i) => {
+    if (parent.children[i] !== n) parent.insertBefore(n, parent.children[i] || null);
+  });
+}

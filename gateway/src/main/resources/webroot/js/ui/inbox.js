@@ -272,6 +272,7 @@ export class Inbox {
   async upsertMessage(m, seq) {
     const existing = this.messages.get(m.id);
     const kept = { ...m, ord: existing ? existing.ord : seq };
+    if (existing && existing.provisional && !m.provisional) this.views.delete(m.id);
     this.messages.set(m.id, kept);
     let conv = this.conversations.get(m.conversationId);
     if (!conv) {
@@ -330,7 +331,7 @@ export class Inbox {
       } catch (e) {
         v = { error: e.message || String(e) };
       }
-      v = { text: v.text ?? null, parts: v.parts || [], attachments: v.attachments || [], suggestions: [], error: v.error || null };
+      v = { text: v.text ?? null, parts: v.parts || [], attachments: [], suggestions: [], error: v.error || null };
     } else {
       v = { text: m.text ?? null, parts: m.parts || [], attachments: [], suggestions: m.suggestions || [], error: null };
     }
@@ -531,7 +532,8 @@ export class Inbox {
       }
       if (attachments.length) this.setUploadProgress(0, 1);
       try {
-        const sent = await this.e2ee.send(item.peer, { text: item.text, attachments }, item.key);
+        const sent = await this.e2ee.send(item.peer, { text: item.text, attachments }, item.key,
+          { onProgress: (loaded, total) => this.setUploadProgress(loaded, total) });
         const message = sent && sent.message ? sent.message : sent;
         return { ...message, encrypted: sent && sent.encrypted !== undefined ? sent.encrypted : !!(conv && conv.e2ee) };
       } finally {
@@ -570,9 +572,9 @@ export class Inbox {
       const m = {
         id: result.id, conversationId: result.conversationId, direction: 'out', from: this.session.number, to: item.peer,
         channel: result.channel, status: result.status, text: item.text, parts, suggestions: [], e2ee: !!result.encrypted,
-        createdAt: new Date().toISOString(), statusHistory: [],
+        createdAt: new Date().toISOString(), statusHistory: [], provisional: true,
       };
-      if (m.e2ee) this.views.set(m.id, { text: item.text, parts: [], attachments: item.files.map((f) => ({ fileName: f.name, contentType: f.type, size: f.size })), suggestions: [], error: null });
+      if (m.e2ee) this.views.set(m.id, { text: item.text, parts: [], attachments: [], suggestions: [], error: null });
       this.upsertMessage(m, result.seq || this.cursor + 0.5).then(() => this.changed('messages'));
     } else {
       this.changed('messages');

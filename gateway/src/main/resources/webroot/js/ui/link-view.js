@@ -23,6 +23,7 @@ export function runLinking(api, keys) {
   view.hidden = false;
   let generation = 0;
   let timer = null;
+  let current = null;
 
   return new Promise((resolve) => {
     const retryLater = (message) => {
@@ -42,7 +43,9 @@ export function runLinking(api, keys) {
         return;
       }
       if (gen !== generation) return;
-      qr.replaceChildren(renderSvg(link.qrText));
+      if (current) current.cancel();
+      current = link;
+      qr.replaceChildren(renderSvg(link.qrText, { label: 'QR code to link this browser' }));
       qr.dataset.qr = link.qrText;
       text.textContent = link.qrText;
       status.textContent = 'Waiting for your phone to scan the code…';

@@ -1,9 +1,10 @@
 // The open conversation: header (peer, channel, encryption state, security code, key change warning),
 // the messages with date separators, ticks, media, rich cards and suggestion chips, and the typing
 // indicator.
-import { $, h } from './dom.js';
+import { $, h, reconcile } from './dom.js';
 import * as fmt from './format.js';
 import { channelBadge } from './conversation-list.js';
+import { isAttachment } from '../core/e2ee.js';
 
 const TICKS = { pending: '🕓', sending: '🕓', queued: '🕓', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '!' };
 
@@ -17,6 +18,7 @@ export class Thread {
     this.typing = $('#typing-indicator');
     this.placeholder = $('#thread-placeholder');
     this.mediaUrls = new Map();
+    this.readyUrls = new Map();
     this.renderId = 0;
   }
 
@@ -45,14 +47,14 @@ export class Thread {
     const nearBottom = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 80;
     const items = [];
     if (conv && !conv.complete && conv.loaded) {
-      items.push(h('li', { class: 'load-older' }, h('button', { type: 'button', class: 'link-button', onclick: () => inbox.loadMessages(conv.id) }, 'Load older messages')));
+      items.push(h('li', { class: 'load-older', dataset: { key: 'load-older' } }, h('button', { type: 'button', class: 'link-button', onclick: () => inbox.loadMessages(conv.id) }, 'Load older messages')));
     }
     let lastDay = null;
     const addDay = (iso) => {
       const key = fmt.dayKey(iso);
       if (key !== lastDay) {
         lastDay = key;
-        items.push(h('li', { class: 'date-separator', role: 'separator' }, h('span', {}, fmt.dayLabel(iso))));
+        items.push(h('li', { class: 'date-separator', role: 'separator', dataset: { key: 'day-' + key } }, h('span', {}, fmt.dayLabel(iso))));
       }
     };
     messages.forEach((m, i) => {
@@ -63,8 +65,11 @@ export class Thread {
       addDay(new Date(item.createdAt).toISOString());
       items.push(this.pending(item));
     }
-    this.header.replaceChildren(...header);
-    this.list.replaceChildren(...items);
+    const wasOpen = this.header.querySelector('details.security');
+    if (wasOpen && wasOpen.open) header.forEach((el) => el.querySelectorAll('details.security').forEach((d) => { d.open = true; }));
+    header.forEach((el, i) => { if (!el.dataset.key) el.dataset.key = `h${i}-${el.className}`; });
+    reconcile(this.header, header);
+    reconcile(this.list, items);
     if (nearBottom || this.lastPeer !== peer) this.list.scrollTop = this.list.scrollHeight;
     this.lastPeer = peer;
     this.renderTyping();
@@ -141,11 +146,8 @@ export class Thread {
       body.push(h('p', { class: 'text undecryptable' }, `🔒 This message cannot be read on this device (${v.error}).`));
     }
     for (const part of v.parts || []) {
-      const el = this.part(part, m, out);
+      const el = m.e2ee && isAttachment(part) ? this.attachment(part, m) : this.part(part, m, out);
       if (el) body.push(el);
-    }
-    for (const a of v.attachments || []) {
-      if (!(v.parts || []).some((p) => p.mediaId && p.mediaId === a.mediaId)) body.push(this.attachment(a, m));
     }
     const hasTextPart = (v.parts || []).some((p) => p.type === 'text');
     if (v.text && !hasTextPart) body.unshift(h('p', { class: 'text' }, v.text));
@@ -157,7 +159,7 @@ export class Thread {
     const chips = this.chips(v.suggestions || [], !out);
     return h('li', {
       class: `message ${out ? 'out' : 'in'}${m.status === 'failed' ? ' failed' : ''}`,
-      dataset: { messageId: m.id, status: m.status, direction: m.direction },
+      dataset: { key: m.id, messageId: m.id, status: m.status, direction: m.direction },
     }, h('div', { class: 'bubble' }, body, meta), chips);
   }
 
@@ -170,7 +172,7 @@ export class Thread {
         h('button', { type: 'button', class: 'link-button', onclick: () => { item.state = 'pending'; this.inbox.flush(); this.inbox.changed('messages'); } }, 'Retry'),
         h('button', { type: 'button', class: 'link-button', onclick: () => this.inbox.discard(item.key) }, 'Delete'))
       : null;
-    return h('li', { class: `message out pending${item.state === 'failed' ? ' failed' : ''}`, dataset: { messageId: `pending:${item.key}`, status: item.state, direction: 'out' } },
+    return h('li', { class: `message out pending${item.state === 'failed' ? ' failed' : ''}`, dataset: { key: `pending:${item.key}`, messageId: `pending:${item.key}`, status: item.state, direction: 'out' } },
       h('div', { class: 'bubble' }, body, h('div', { class: 'meta' }, h('time', {}, fmt.time(new Date(item.createdAt).toISOString())), this.ticks(item.state, item.reason))), actions);
   }
 
@@ -226,9 +228,7 @@ export class Thread {
     const type = part.contentType || '';
     const name = part.fileName || (type.startsWith('image/') ? 'Photo' : 'File');
     if (type.startsWith('image/')) {
-      const img = h('img', { class: 'media-image', alt: name, loading: 'lazy' });
-      this.fetchUrl(part.mediaId, () => this.inbox.api.downloadMedia(part.mediaId), type).then((url) => { img.src = url; }, () => { img.alt = `${name} (could not be loaded)`; });
-      return h('figure', { class: 'media' }, img);
+      return this.image(part.mediaId, name, () => this.inbox.api.downloadMedia(part.mediaId), type);
     }
     return this.fileCard(name, part.size, type, () => this.inbox.api.downloadMedia(part.mediaId));
   }
@@ -237,15 +237,9 @@ export class Thread {
   attachment(a, m) {
     const type = a.contentType || 'application/octet-stream';
     const name = a.fileName || 'File';
-    const load = async () => {
-      if (a.bytes) return a.bytes;
-      if (typeof a.download === 'function') return a.download();
-      return this.inbox.e2ee.downloadAttachment(a);
-    };
+    const load = () => this.inbox.e2ee.attachment(a);
     if (type.startsWith('image/')) {
-      const img = h('img', { class: 'media-image', alt: name, loading: 'lazy' });
-      this.fetchUrl(a.mediaId || `${m.id}:${name}`, load, type).then((url) => { img.src = url; }, () => { img.alt = `${name} (could not be decrypted)`; });
-      return h('figure', { class: 'media' }, img);
+      return this.image(a.mediaId || `${m.id}:${name}`, name, load, type);
     }
     return this.fileCard(name, a.size, type, load);
   }
@@ -276,8 +270,20 @@ export class Thread {
 
   fetchUrl(key, load, type) {
     if (!this.mediaUrls.has(key)) {
-      this.mediaUrls.set(key, load().then((bytes) => URL.createObjectURL(bytes instanceof Blob ? bytes : new Blob([bytes], { type }))));
+      this.mediaUrls.set(key, load().then((bytes) => {
+        const url = URL.createObjectURL(bytes instanceof Blob ? bytes : new Blob([bytes], { type }));
+        this.readyUrls.set(key, url);
+        return url;
+      }));
     }
     return this.mediaUrls.get(key);
+  }
+
+  /** An image whose bytes are fetched (and decrypted) once; later renders get the same URL at once. */
+  image(key, name, load, type) {
+    const ready = this.readyUrls.get(key);
+    const img = h('img', { class: 'media-image', alt: name, src: ready || null });
+    if (!ready) this.fetchUrl(key, load, type).then((url) => { img.src = url; }, () => { img.alt = `${name} (could not be loaded)`; });
+    return h('figure', { class: 'media' }, img);
   }
 }

@@ -65,6 +65,20 @@ final class InboxPage {
         }
     }
 
+    /** Clicks what {@code by} finds, finding it again when a re-render replaced it in between. */
+    void click(By by) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                browser.driver().findElement(by).click();
+                return;
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     String awaitQr() {
         await("the QR code", WAIT, () -> qr() != null);
         return qr();
@@ -97,7 +111,7 @@ final class InboxPage {
 
     void openConversation(String peer) {
         await("the conversation with " + peer + " in the list", WAIT, () -> peers().contains(peer));
-        browser.driver().findElement(By.cssSelector("#conversation-list [data-peer='" + peer + "'] button")).click();
+        click(By.cssSelector("#conversation-list [data-peer='" + peer + "'] button"));
         await("the thread with " + peer, WAIT, () -> peer.equals(js("const e = document.querySelector('#thread-peer'); return e && e.textContent;")));
     }
 
