@@ -63,7 +63,7 @@ export class Composer {
 
   renderFiles() {
     this.files.replaceChildren(...this.selected.map((f, i) => h('li', { class: 'attachment-chip' },
-      h('span', {}, `📎 ${f.name} (${fmt.size(f.size)})`),
+      h('span', {}, `${f.name} (${fmt.size(f.size)})`),
       h('button', {
         type: 'button', class: 'remove', 'aria-label': `Remove ${f.name}`,
         onclick: () => {

@@ -1,10 +1,10 @@
 // The conversation list: peer, last message preview, time, unread count and channel badge, sorted by
 // activity, filtered by the search box; arrow keys move between conversations.
-import { $, h, reconcile } from './dom.js';
+import { $, h, icon, reconcile } from './dom.js';
 import * as fmt from './format.js';
 
 export function channelBadge(conv) {
-  if (conv.e2ee) return h('span', { class: 'badge badge-e2ee', title: 'End-to-end encrypted' }, h('span', { 'aria-hidden': 'true' }, '🔒'), ' E2EE');
+  if (conv.e2ee) return h('span', { class: 'badge badge-e2ee', title: 'End-to-end encrypted' }, icon('lock'), ' E2EE');
   if (conv.channel === 'sms') return h('span', { class: 'badge badge-sms', title: 'SMS: not end-to-end encrypted' }, 'SMS');
   if (conv.channel === 'rcs') return h('span', { class: 'badge badge-rcs', title: 'RCS: not end-to-end encrypted' }, 'RCS');
   return h('span', { class: 'badge badge-onnet', title: 'Between numbers served by this gateway' }, 'On-net');

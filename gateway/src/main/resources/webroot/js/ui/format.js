@@ -66,16 +66,16 @@ export const STATUS_LABELS = {
 /** One line describing a message for the conversation list. */
 export function preview(view) {
   if (!view) return '';
-  if (view.error) return '🔒 Encrypted message';
+  if (view.error) return 'Encrypted message';
   if (view.text) return view.text;
   for (const part of view.parts || []) {
     if (part.type === 'richCard') return part.title || part.description || 'Card';
     if (part.type === 'carousel') return `${part.cards.length} cards`;
-    if (part.type === 'location') return `📍 ${part.label || 'Location'}`;
+    if (part.type === 'location') return `Location: ${part.label || 'shared'}`;
     if (part.type === 'media' || part.type === 'attachment') {
-      return (part.contentType || '').startsWith('image/') ? '📷 Photo' : `📎 ${part.fileName || 'File'}`;
+      return (part.contentType || '').startsWith('image/') ? 'Photo' : `File: ${part.fileName || 'attachment'}`;
     }
   }
-  if ((view.attachments || []).length) return `📎 ${view.attachments[0].fileName || 'File'}`;
+  if ((view.attachments || []).length) return `File: ${view.attachments[0].fileName || 'attachment'}`;
   return '';
 }

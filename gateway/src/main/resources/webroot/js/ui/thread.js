@@ -1,12 +1,12 @@
 // The open conversation: header (peer, channel, encryption state, security code, key change warning),
 // the messages with date separators, ticks, media, rich cards and suggestion chips, and the typing
 // indicator.
-import { $, h, reconcile } from './dom.js';
+import { $, h, icon, reconcile } from './dom.js';
 import * as fmt from './format.js';
 import { channelBadge } from './conversation-list.js';
 import { isAttachment } from '../core/e2ee.js';
 
-const TICKS = { pending: '🕓', sending: '🕓', queued: '🕓', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '!' };
+const TICKS = { sent: '✓', delivered: '✓✓', read: '✓✓', failed: '!' };
 
 export class Thread {
   constructor(inbox, { onReply }) {
@@ -108,7 +108,7 @@ export class Thread {
       }
       const codeText = code == null ? 'unavailable' : (typeof code === 'string' ? code : (code.text || code.digits || String(code)));
       parts.push(h('div', { class: 'encryption' },
-        h('span', { id: 'e2ee-badge', class: 'e2ee-badge' }, h('span', { 'aria-hidden': 'true' }, '🔒 '), 'End-to-end encrypted'),
+        h('span', { id: 'e2ee-badge', class: 'e2ee-badge' }, icon('lock'), ' End-to-end encrypted'),
         h('details', { class: 'security' },
           h('summary', {}, 'Verify security code'),
           h('p', {}, `Compare this code with the one ${peer} sees. If they match, nobody is in the middle.`),
@@ -136,14 +136,14 @@ export class Thread {
   ticks(status, reason) {
     const label = fmt.STATUS_LABELS[status] || status;
     const title = status === 'failed' ? `Failed: ${reason || 'the carrier did not deliver it'}` : label;
-    return h('span', { class: `ticks ticks-${status}`, title, role: 'img', 'aria-label': title }, TICKS[status] || '');
+    return h('span', { class: `ticks ticks-${status}`, title, role: 'img', 'aria-label': title }, TICKS[status] || icon('clock'));
   }
 
   message(m, v, conv) {
     const out = m.direction === 'out';
     const body = [];
     if (v.error) {
-      body.push(h('p', { class: 'text undecryptable' }, `🔒 This message cannot be read on this device (${v.error}).`));
+      body.push(h('p', { class: 'text undecryptable' }, icon('lock'), ` This message cannot be read on this device (${v.error}).`));
     }
     for (const part of v.parts || []) {
       const el = m.e2ee && isAttachment(part) ? this.attachment(part, m) : this.part(part, m, out);
@@ -153,7 +153,7 @@ export class Thread {
     if (v.text && !hasTextPart) body.unshift(h('p', { class: 'text' }, v.text));
     if (m.inReplyTo) body.unshift(h('p', { class: 'in-reply-to' }, `↩ ${m.inReplyTo.text}`));
     const meta = h('div', { class: 'meta' },
-      m.e2ee ? h('span', { class: 'lock', title: 'End-to-end encrypted', 'aria-label': 'End-to-end encrypted', role: 'img' }, '🔒') : null,
+      m.e2ee ? h('span', { class: 'lock', title: 'End-to-end encrypted', 'aria-label': 'End-to-end encrypted', role: 'img' }, icon('lock')) : null,
       h('time', { datetime: m.createdAt }, fmt.time(m.createdAt)),
       out ? this.ticks(m.status, m.statusReason) : null);
     const chips = this.chips(v.suggestions || [], !out);
@@ -166,7 +166,7 @@ export class Thread {
   pending(item) {
     const body = [];
     if (item.text) body.push(h('p', { class: 'text' }, item.text));
-    for (const f of item.files) body.push(h('div', { class: 'file-card' }, h('span', { class: 'file-icon', 'aria-hidden': 'true' }, '📎'), h('span', { class: 'file-name' }, f.name), h('span', { class: 'file-size' }, fmt.size(f.size))));
+    for (const f of item.files) body.push(h('div', { class: 'file-card' }, h('span', { class: 'file-icon' }, icon('clip')), h('span', { class: 'file-name' }, f.name), h('span', { class: 'file-size' }, fmt.size(f.size))));
     const actions = item.state === 'failed'
       ? h('div', { class: 'pending-actions' },
         h('button', { type: 'button', class: 'link-button', onclick: () => { item.state = 'pending'; this.inbox.flush(); this.inbox.changed('messages'); } }, 'Retry'),
@@ -190,7 +190,7 @@ export class Thread {
         return h('div', { class: 'carousel', role: 'group', 'aria-label': `${part.cards.length} cards` }, part.cards.map((c) => this.card(c, m, out)));
       case 'location': {
         const url = `https://www.openstreetmap.org/?mlat=${part.latitude}&mlon=${part.longitude}#map=16/${part.latitude}/${part.longitude}`;
-        return h('p', { class: 'location' }, h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, `📍 ${part.label || `${part.latitude}, ${part.longitude}`}`));
+        return h('p', { class: 'location' }, h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, `Location: ${part.label || `${part.latitude}, ${part.longitude}`}`));
       }
       default:
         return null;
@@ -214,9 +214,9 @@ export class Thread {
         case 'openUrl':
           return h('a', { class: 'chip', href: s.url, target: '_blank', rel: 'noopener noreferrer' }, s.text);
         case 'dial':
-          return h('a', { class: 'chip', href: `tel:${s.phoneNumber}` }, `📞 ${s.text}`);
+          return h('a', { class: 'chip', href: `tel:${s.phoneNumber}` }, s.text);
         case 'showLocation':
-          return h('a', { class: 'chip', href: `https://www.openstreetmap.org/?mlat=${s.latitude}&mlon=${s.longitude}`, target: '_blank', rel: 'noopener noreferrer' }, `📍 ${s.text}`);
+          return h('a', { class: 'chip', href: `https://www.openstreetmap.org/?mlat=${s.latitude}&mlon=${s.longitude}`, target: '_blank', rel: 'noopener noreferrer' }, s.text);
         default:
           return h('span', { class: 'chip chip-disabled', title: 'Open this on your phone' }, s.text);
       }
@@ -246,7 +246,7 @@ export class Thread {
 
   fileCard(name, size, type, load) {
     return h('div', { class: 'file-card' },
-      h('span', { class: 'file-icon', 'aria-hidden': 'true' }, '📄'),
+      h('span', { class: 'file-icon' }, icon('file')),
       h('span', { class: 'file-info' }, h('span', { class: 'file-name' }, name), h('span', { class: 'file-size' }, fmt.size(size))),
       h('button', {
         type: 'button', class: 'secondary download', 'aria-label': `Download ${name}`,

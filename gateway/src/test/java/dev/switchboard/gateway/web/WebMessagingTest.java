@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -30,6 +33,7 @@ import org.openqa.selenium.Keys;
  * The page receives and sends: SMS from a handset through a carrier's SMSC, on-net messages from a
  * number whose primary is the Java client, with unread counts and ticks moving both ways.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebMessagingTest {
     private static final String A = "+390619190001";
     private static final String B = "+390619190002";
@@ -72,6 +76,7 @@ class WebMessagingTest {
     }
 
     @Test
+    @Order(1)
     void anSmsFromAHandsetAppearsWithinASecondAndRepliesGoOutAsSmsWithTicksFromTheReceipts() throws Exception {
         smsc.mobileOriginated(HANDSET.substring(1), A.substring(1), "Is my order ready?".getBytes(StandardCharsets.US_ASCII), (byte) 0);
         // The gateway answered the deliver_sm: the message is committed; the open page shows it within a second.
@@ -111,6 +116,7 @@ class WebMessagingTest {
     }
 
     @Test
+    @Order(2)
     void onNetMessagesShowTicksThatMoveWhenEitherSideReads() throws Exception {
         SentMessage fromB = b.client().send(A, "Lunch at one?");
         page.await("B's message in the list", Duration.ofSeconds(1), () -> page.peers().contains(B) && page.unread(B) == 1);
@@ -165,6 +171,7 @@ class WebMessagingTest {
     }
 
     @Test
+    @Order(3)
     void aNewConversationChecksTheNumberAndItsFirstMessageStartsIt() throws Exception {
         browser.driver().findElement(By.id("new-conversation")).click();
         page.await("the new chat dialog", InboxPage.WAIT, () -> page.visible("#new-number"));
