@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.support;
 
 import dev.switchboard.client.DeviceKeys;
+import dev.switchboard.client.LinkQr;
 import dev.switchboard.client.LinkRequest;
 import dev.switchboard.crypto.Canonical;
 import dev.switchboard.crypto.Ed25519;
@@ -66,6 +67,16 @@ public final class ApprovalBuilder {
         return new ApprovalBuilder(gw, primary.number(), primary.token(), keys::sign, keys.rawIdentityKey(), request.linkId(),
                 request.deviceId(), request.keys().rawIdentityKey(), request.keys().rawEncryptionKey(), request.ephemeral().publicKey(),
                 request.linkingSecret());
+    }
+
+    /**
+     * For a link QR code shown by another client (the web inbox), approved by a test primary:
+     * {@code deviceId} and {@code encryptionKey} are what the link request registered.
+     */
+    public static ApprovalBuilder forQr(TestGateway gw, Device primary, LinkQr qr, String deviceId, byte[] encryptionKey) {
+        DeviceKeys keys = primary.keys();
+        return new ApprovalBuilder(gw, primary.number(), primary.token(), keys::sign, keys.rawIdentityKey(), qr.linkId(),
+                deviceId, qr.rawIdentityKey(), encryptionKey, qr.rawEphemeralKey(), qr.rawLinkingSecret());
     }
 
     /** For a request made over raw HTTP by a primary holding raw keys. */
