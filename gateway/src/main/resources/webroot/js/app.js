@@ -90,16 +90,23 @@ function startInbox(keys, session) {
     inbox.changed('online');
   }, 3000);
 
-  inbox.start().catch(async (e) => {
+  const begin = () => inbox.start().catch(async (e) => {
     if (e && e.status === 401) {
       await logOut(inbox, keys, { serverSide: false });
       return;
     }
     console.error(e);
-    inbox.progress(isNetworkError(e) ? 'Offline: showing what this browser has kept.' : `Sync failed: ${e.message}`, 0, 0);
     inbox.triedOnce = true;
     inbox.changed('online');
+    if (isNetworkError(e)) {
+      // The gateway cannot be reached yet: show what this browser kept and try again.
+      inbox.progress('Offline: showing what this browser has kept. Retrying…', 0, 0);
+      setTimeout(begin, 5000);
+    } else {
+      inbox.progress(`Sync failed: ${e.message}`, 0, 0);
+    }
   });
+  begin();
   window.switchboardInbox = inbox; // for debugging in the console
 }
 
