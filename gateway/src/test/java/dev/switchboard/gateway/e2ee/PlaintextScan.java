@@ -16,9 +16,9 @@ import java.util.List;
  * schema, as information_schema lists them, read in full. A bytea value is searched as raw bytes
  * (its UTF-8 text would be there verbatim) and as its hex form.
  */
-final class PlaintextScan {
+public final class PlaintextScan {
 
-    record Hit(String table, String column, String marker) {
+    public record Hit(String table, String column, String marker) {
     }
 
     private PlaintextScan() {
@@ -41,7 +41,7 @@ final class PlaintextScan {
     }
 
     /** Every (table, column, marker) where a stored value contains the marker. */
-    static List<Hit> find(Connection db, Collection<String> markers) throws SQLException {
+    public static List<Hit> find(Connection db, Collection<String> markers) throws SQLException {
         List<Hit> hits = new ArrayList<>();
         for (String qualified : scannedColumns(db)) {
             String table = qualified.substring(0, qualified.indexOf('.'));

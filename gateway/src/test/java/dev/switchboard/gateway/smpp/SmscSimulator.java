@@ -171,7 +171,7 @@ public final class SmscSimulator implements AutoCloseable {
     void sendReceiptsBeforeResponses(boolean on) { receiptBeforeResponse = on; }
 
     /** A receipt in the common text form; {@code stat} DELIVRD, UNDELIV, ... */
-    void receipt(String smscId, String stat, String err) throws Exception {
+    public void receipt(String smscId, String stat, String err) throws Exception {
         String text = "id:" + smscId + " sub:001 dlvrd:001 submit date:2611270930 done date:2611270931 stat:" + stat + " err:" + err
                 + " text:hello";
         deliver("447700900999", "390600000000", new ESMClass(0x04), text.getBytes(StandardCharsets.ISO_8859_1), (byte) 0);
