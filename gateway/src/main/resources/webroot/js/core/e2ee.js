@@ -22,6 +22,7 @@ import {verifyKeys} from './verify.js';
 import {securityCode} from './securitycode.js';
 import {defaultTrustStore} from './trust.js';
 import {ApiError} from './api.js';
+import {readParts, readText, readMessage} from './content.js';
 
 /** Attempts at one end-to-end message, the first included. */
 export const MAX_ATTEMPTS = 3;
@@ -73,13 +74,19 @@ export function decodeContent(bytes) {
   if (!(root.parts === undefined || Array.isArray(root.parts))) {
     throw new Error("the decrypted payload's parts are not an array");
   }
-  const parts = root.parts || [];
-  for (const part of parts) {
+  for (const part of root.parts || []) {
     if (!part || typeof part !== 'object' || typeof part.type !== 'string') {
       throw new Error('a part of the decrypted payload has no type');
     }
   }
-  return {text: typeof root.text === 'string' ? root.text : null, parts};
+  // Only the peer wrote this (the gateway never saw it): the rules the gateway applies to plaintext,
+  // and fresh objects of known fields only, before anything shows it.
+  const parts = readParts(root.parts, {encrypted: true, path: 'payload'});
+  return {text: readText(root.text, 'payload', Number.MAX_SAFE_INTEGER), parts};
+}
+
+function coded2(code, message, extra) {
+  return Object.assign(coded(code, message), extra);
 }
 
 function capable(keys) {
@@ -220,23 +227,25 @@ export class E2ee {
     }
     const kept = this.sentBodies.get(idempotencyKey);
     if (kept) {
-      return {message: await this.api.post('/v1/messages', kept.body, {idempotencyKey: kept.key}),
-        encrypted: kept.encrypted, refusals: []};
+      return {message: await this.replay(idempotencyKey, kept), encrypted: kept.encrypted, refusals: []};
     }
     let peer = await this.keysFor(to);
-    if (!peer) {
-      return this.sendPlain(to, text, parts, files, idempotencyKey, options);
+    let own = null;
+    if (peer) {
+      await this.refuseUnacknowledgedChanges(to);
+      own = await this.keysFor(this.me.number);
+      await this.refuseUnacknowledgedChanges(to);
+      if (!capable(peer) || !capable(own)) {
+        // The keys kept may be old: look again before sending anything in the clear.
+        peer = await this.keysFor(to, {refresh: true});
+        own = await this.keysFor(this.me.number, {refresh: true});
+        await this.refuseUnacknowledgedChanges(to);
+      }
+      if (peer && capable(peer) && capable(own)) {
+        return this.sendEncrypted(to, text, parts, files, idempotencyKey, [], options);
+      }
     }
-    await this.refuseUnacknowledgedChange(to);
-    await this.refuseUnacknowledgedChange(this.me.number);
-    let own = await this.keysFor(this.me.number);
-    if (!capable(peer) || !capable(own)) {
-      peer = await this.keysFor(to, {refresh: true});
-      own = await this.keysFor(this.me.number, {refresh: true});
-    }
-    if (peer && capable(peer) && capable(own)) {
-      return this.sendEncrypted(to, text, parts, files, idempotencyKey, [], options);
-    }
+    await this.refuseDowngrade(to, peer, own);
     try {
       return await this.sendPlain(to, text, parts, files, idempotencyKey, options);
     } catch (e) {
@@ -246,27 +255,105 @@ export class E2ee {
       this.sentBodies.delete(idempotencyKey);
       await this.keysFor(to, {refresh: true});
       await this.keysFor(this.me.number, {refresh: true});
+      await this.refuseUnacknowledgedChanges(to);
       return this.sendEncrypted(to, text, parts, files, idempotencyKey + '.e2e', ['e2ee_required'], options);
     }
   }
 
-  /** @private */
-  async refuseUnacknowledgedChange(number) {
-    if (await this.accountKeyChanged(number)) {
-      throw coded('account_key_changed', 'the account key of ' + number + ' changed: compare the security code and'
-        + ' acknowledge the change before sending');
+  /**
+   * Refuses while the account key of `to` or of this device's own number changed unacknowledged;
+   * checked after every fetch of keys, right before each sealing (as the Java `E2eeSender`): a
+   * gateway can answer 409 just to serve another account key, and its devices, to the retry.
+   * @private
+   */
+  async refuseUnacknowledgedChanges(to) {
+    for (const number of [to, this.me.number]) {
+      if (await this.accountKeyChanged(number)) {
+        throw coded2('account_key_changed', 'the account key of ' + number + ' changed: compare the security code'
+          + ' and acknowledge the change before sending; nothing was sent', {number});
+      }
+    }
+  }
+
+  /**
+   * Whether this device verified a device list of `number` signed by its account key before (then
+   * the gateway's word is not enough to write to it in the clear).
+   * @param {string} number
+   * @returns {Promise<boolean>}
+   */
+  async signedBefore(number) {
+    const peer = await this.trust.peer(number);
+    return !!peer && (peer.highestVersion > 0 || Object.values(peer.versions || {}).some(v => v > 0)
+      || Object.keys(peer.devices || {}).length > 0);
+  }
+
+  /**
+   * Refuses a plaintext send to `to` when this device verified a signed device list of it before
+   * (a gateway's 404, an unsigned encryption key or a missing list is then what a downgrading
+   * gateway would say), as the Java `E2eeSender.refuseDowngrade`: Error `code` "plaintext_refused".
+   * @param {string} to
+   * @param {Object|null} [peer] the keys of `to` as last fetched (null: not served)
+   * @param {Object|null} [own] this number's keys as last fetched
+   */
+  async refuseDowngrade(to, peer = null, own = null) {
+    if (!await this.signedBefore(to)) {
+      return;
+    }
+    let why;
+    if (!peer) {
+      why = 'the gateway says that it does not serve ' + to;
+    } else if (!(peer.listVersion > 0)) {
+      why = 'the gateway shows no device list of ' + to + ' signed by its account key';
+    } else if (!capable(peer)) {
+      why = 'the gateway shows ' + to + ' with a device whose encryption key is not signed ('
+        + peer.devices.filter(d => !d.encryptionKeySigned).map(d => d.deviceId).join(', ') + ')';
+    } else {
+      why = 'the gateway shows this device\'s own number ' + this.me.number + ' as not end-to-end capable';
+    }
+    throw coded2('plaintext_refused', 'not sending in the clear to ' + to + ', whose signed device list this device'
+      + ' verified before: ' + why + '; nothing was sent', {number: to});
+  }
+
+  /**
+   * Resends the body kept under `idempotencyKey` (after a network failure) identically; a refusal
+   * (4xx) forgets it, so that a later try starts afresh instead of replaying a refused body.
+   * @private
+   */
+  async replay(idempotencyKey, kept) {
+    try {
+      return await this.api.post('/v1/messages', kept.body, {idempotencyKey: kept.key});
+    } catch (e) {
+      this.forgetIfRefused(idempotencyKey, e);
+      throw e;
     }
   }
 
   /** @private */
-  async post(body, idempotencyKey, encrypted) {
-    this.sentBodies.set(idempotencyKey, {body, key: idempotencyKey, encrypted});
+  forgetIfRefused(idempotencyKey, e) {
+    if (e instanceof ApiError && e.status >= 400 && e.status < 500) {
+      this.sentBodies.delete(idempotencyKey);
+    }
+  }
+
+  /**
+   * Posts `body` under `key` (the attempt's Idempotency-Key); the entry kept under the send's own
+   * `idempotencyKey` names this body and key before it goes out, so that a retry of the send after
+   * a network failure resends exactly what may have been accepted, and is forgotten on a refusal.
+   * @private
+   */
+  async post(body, idempotencyKey, encrypted, key = idempotencyKey) {
+    this.sentBodies.set(idempotencyKey, {body, key, encrypted});
     try {
-      return await this.api.post('/v1/messages', body, {idempotencyKey});
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 0) {
-        return this.api.post('/v1/messages', body, {idempotencyKey});
+      try {
+        return await this.api.post('/v1/messages', body, {idempotencyKey: key});
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 0) {
+          return await this.api.post('/v1/messages', body, {idempotencyKey: key});
+        }
+        throw e;
       }
+    } catch (e) {
+      this.forgetIfRefused(idempotencyKey, e);
       throw e;
     }
   }
@@ -318,11 +405,12 @@ export class E2ee {
         throw new ApiError(409, 'e2ee_unavailable', to + ' is no longer served by this gateway: not sending in the clear');
       }
       const own = await this.keysFor(this.me.number);
+      // Every fetch may have brought another account key: checked right before each sealing.
+      await this.refuseUnacknowledgedChanges(to);
       const body = await this.sealedBody(to, messageId, peer, own, plaintext, mediaIds);
       const key = attempt === 1 ? idempotencyKey : idempotencyKey + '.' + attempt;
       try {
-        const message = await this.post(body, key, true);
-        this.sentBodies.set(idempotencyKey, {body, key, encrypted: true});
+        const message = await this.post(body, idempotencyKey, true, key);
         return {message, encrypted: true, refusals};
       } catch (e) {
         const outdated = e instanceof ApiError && ((e.status === 409 && e.code === 'device_mismatch')
@@ -382,14 +470,21 @@ export class E2ee {
   async open(message) {
     const id = message?.id ?? null;
     if (!message?.e2ee) {
-      const parts = (message?.parts || []).filter(p => p.type !== 'text');
-      return {id, e2ee: false, text: message?.text ?? null, parts, attachments: parts.filter(p => p.type === 'media')};
+      // The gateway checked it when it took it, but a gateway may be hostile: checked here too.
+      try {
+        const read = readMessage(message);
+        const parts = read.parts.filter(p => p.type !== 'text');
+        return {id, e2ee: false, text: read.text, parts, attachments: parts.filter(p => p.type === 'media'),
+          suggestions: read.suggestions};
+      } catch (e) {
+        return {id, e2ee: false, text: null, parts: [], attachments: [], suggestions: [], error: e.message};
+      }
     }
     try {
       const {text, parts} = await this.openEncrypted(message);
-      return {id, e2ee: true, text, parts, attachments: parts.filter(isAttachment)};
+      return {id, e2ee: true, text, parts, attachments: parts.filter(isAttachment), suggestions: []};
     } catch (e) {
-      return {id, e2ee: true, text: null, parts: [], attachments: [], error: e.message};
+      return {id, e2ee: true, text: null, parts: [], attachments: [], suggestions: [], error: e.message};
     }
   }
 

@@ -5,8 +5,9 @@ import { DeviceKeys } from '../core/keys.js';
 import { startLink } from '../core/linking.js';
 import { E2ee } from '../core/e2ee.js';
 import { renderSvg } from '../core/qr.js';
+import { readMessage, mapUrl } from '../core/content.js';
 
-export { Api, ApiError, DeviceKeys, startLink, renderSvg };
+export { Api, ApiError, DeviceKeys, startLink, renderSvg, readMessage, mapUrl };
 
 /** The end-to-end layer for a linked device (its trust store is the core's, in IndexedDB). */
 export function e2eeFor(api, keys, me) {

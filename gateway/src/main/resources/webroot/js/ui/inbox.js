@@ -3,7 +3,7 @@
 // initial sync, catching up on a later visit, live events, sends, read markers and typing.
 import * as db from './db.js';
 import { randomKey } from './dom.js';
-import { ApiError } from './core.js';
+import { ApiError, readMessage } from './core.js';
 import { LiveStream } from './stream.js';
 
 const PAGE = 50;
@@ -333,7 +333,13 @@ export class Inbox {
       }
       v = { text: v.text ?? null, parts: v.parts || [], attachments: [], suggestions: [], error: v.error || null };
     } else {
-      v = { text: m.text ?? null, parts: m.parts || [], attachments: [], suggestions: m.suggestions || [], error: null };
+      // Validated and normalised in the core: the UI never gets parts as the gateway sent them.
+      try {
+        const read = readMessage(m);
+        v = { text: read.text, parts: read.parts, attachments: [], suggestions: read.suggestions, error: null };
+      } catch (e) {
+        v = { text: null, parts: [], attachments: [], suggestions: [], error: e.message || String(e) };
+      }
     }
     this.views.set(m.id, v);
     return v;
@@ -522,7 +528,10 @@ export class Inbox {
   async deliver(item) {
     const conv = item.conversationId ? this.conversations.get(item.conversationId)
       : [...this.conversations.values()].find((c) => c.peer === item.peer);
-    const carrier = conv ? (conv.channel === 'sms' || conv.channel === 'rcs') : (this.draft && this.draft.channel === 'sms');
+    // A conversation the gateway labels sms/rcs goes through the end-to-end layer anyway when this
+    // device verified a signed device list of the peer before: it encrypts, or refuses the downgrade.
+    const carrier = (conv ? (conv.channel === 'sms' || conv.channel === 'rcs') : (this.draft && this.draft.channel === 'sms'))
+      && !(this.e2ee && await this.e2ee.signedBefore(item.peer));
     if (!carrier) {
       // On-net (or not known yet): the end-to-end layer encrypts when both numbers take it, and
       // sends in the clear otherwise, never downgrading a conversation that must be encrypted.

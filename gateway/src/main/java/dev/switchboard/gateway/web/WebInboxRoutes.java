@@ -20,7 +20,7 @@ public final class WebInboxRoutes {
             "style-src 'self'",
             "img-src 'self' blob: data:",
             "media-src 'self' blob:",
-            "connect-src 'self' ws: wss:",
+            "connect-src 'self'",
             "object-src 'none'",
             "base-uri 'none'",
             "form-action 'self'",
