@@ -22,11 +22,12 @@ async function main() {
 }
 
 function startInbox(keys, session) {
+  document.body.dataset.sync = 'syncing';
   const api = new Api(location.origin, session.token);
   const e2ee = e2eeFor(api, keys, { number: session.number, deviceId: session.deviceId });
   const inbox = new Inbox({ api, e2ee, session });
   const list = new ConversationList(inbox);
-  const thread = new Thread(inbox, { onReply: (s) => inbox.send({ text: s.text }) });
+  const thread = new Thread(inbox, { onReply: (s) => inbox.send({ text: s.text }), onBack: () => backToList(inbox) });
   const composer = new Composer(inbox);
   const view = $('#inbox-view');
   const panes = $('#panes');
@@ -39,43 +40,71 @@ function startInbox(keys, session) {
   view.hidden = false;
   document.title = `Switchboard · ${session.number}`;
 
-  let scheduled = null;
+  // Renders run one at a time: changes that come in while one runs are drawn by the next, so an
+  // older render never finishes after a newer one. A render that fails is logged; the next one runs.
   const pending = new Set();
-  inbox.subscribe((what) => {
-    pending.add(what);
-    if (scheduled) return;
-    scheduled = requestAnimationFrame(async () => {
-      scheduled = null;
-      const whats = new Set(pending);
-      pending.clear();
-      if (whats.has('online') || whats.has('all')) {
-        show(banner, !inbox.online && (inbox.everConnected || inbox.triedOnce));
-      }
-      if (whats.has('progress') || whats.has('all')) {
-        const s = inbox.syncing;
-        show(progress, !!s);
-        if (s) {
-          progressLabel.textContent = s.label;
-          if (s.max) {
-            progressBar.max = s.max;
-            progressBar.value = s.value;
-          } else {
-            progressBar.removeAttribute('value');
-          }
+  let scheduled = false;
+  let running = false;
+  const schedule = () => {
+    if (scheduled || running) return;
+    scheduled = true;
+    requestAnimationFrame(run);
+  };
+  const step = async (what, fn) => {
+    try {
+      await fn();
+    } catch (e) {
+      console.error(`rendering the ${what} failed`, e);
+    }
+  };
+  const markSync = () => {
+    document.body.dataset.sync = inbox.isSynced() ? 'synced' : 'syncing';
+  };
+  async function run() {
+    scheduled = false;
+    running = true;
+    const whats = new Set(pending);
+    pending.clear();
+    try {
+      await renderOnce(whats);
+    } finally {
+      running = false;
+      markSync();
+      if (pending.size) schedule();
+    }
+  }
+  async function renderOnce(whats) {
+    if (whats.has('online') || whats.has('all')) {
+      show(banner, !inbox.online && (inbox.everConnected || inbox.connectionFailed));
+    }
+    if (whats.has('progress') || whats.has('all')) {
+      const s = inbox.syncing;
+      show(progress, !!s);
+      if (s) {
+        progressLabel.textContent = s.label;
+        if (s.max) {
+          progressBar.max = s.max;
+          progressBar.value = s.value;
+        } else {
+          progressBar.removeAttribute('value');
         }
       }
-      const active = !!inbox.activePeer();
-      panes.classList.toggle('show-thread', active);
-      composer.render();
-      if (whats.has('typing') && whats.size === 1) {
-        thread.renderTyping();
-        return;
-      }
-      if (whats.has('upload') && whats.size === 1) return;
-      await list.render();
-      await thread.render();
-      if (whats.has('active') && active) $('#composer textarea').focus();
-    });
+    }
+    const active = !!inbox.activePeer();
+    panes.classList.toggle('show-thread', active);
+    await step('composer', () => composer.render());
+    if (whats.has('typing') && whats.size === 1) {
+      await step('typing indicator', () => thread.renderTyping());
+      return;
+    }
+    if (whats.has('upload') && whats.size === 1) return;
+    await step('conversation list', () => list.render());
+    await step('thread', () => thread.render());
+    if (whats.has('active') && active) $('#composer textarea').focus();
+  }
+  inbox.subscribe((what) => {
+    pending.add(what);
+    schedule();
   });
 
   inbox.onUnlinked = () => logOut(inbox, keys, { serverSide: false });
@@ -84,22 +113,15 @@ function startInbox(keys, session) {
   setUpShortcuts(inbox);
   document.addEventListener('visibilitychange', () => inbox.markActiveRead());
 
-  // A first connection attempt that fails shows the banner, too.
-  setTimeout(() => {
-    inbox.triedOnce = true;
-    inbox.changed('online');
-  }, 3000);
-
   const begin = () => inbox.start().catch(async (e) => {
     if (e && e.status === 401) {
       await logOut(inbox, keys, { serverSide: false });
       return;
     }
     console.error(e);
-    inbox.triedOnce = true;
-    inbox.changed('online');
     if (isNetworkError(e)) {
-      // The gateway cannot be reached yet: show what this browser kept and try again.
+      // The gateway cannot be reached: show what this browser kept and try again.
+      inbox.setConnectionFailed();
       inbox.progress('Offline: showing what this browser has kept. Retrying…', 0, 0);
       setTimeout(begin, 5000);
     } else {
@@ -107,12 +129,29 @@ function startInbox(keys, session) {
     }
   });
   begin();
-  window.switchboardInbox = inbox; // for debugging in the console
+}
+
+/** Back from a conversation to the list, with the focus on that conversation (Escape and the back button). */
+function backToList(inbox) {
+  const id = inbox.activeId;
+  inbox.close();
+  // On narrow screens the list is hidden while a conversation shows: show it now, so it can take the focus.
+  $('#panes').classList.remove('show-thread');
+  const item = id && document.querySelector(`[data-conversation-id="${CSS.escape(id)}"] button`);
+  (item || $('#search')).focus();
 }
 
 async function logOut(inbox, keys, { serverSide }) {
   const status = $('#logout-status');
   if (serverSide) {
+    const waiting = inbox.outbox.length;
+    if (waiting && !logOut.warned) {
+      // The first click only warns: what is still in the outbox would be lost with the keys.
+      logOut.warned = true;
+      status.textContent = `${waiting === 1 ? '1 message has' : `${waiting} messages have`} not been sent yet and will be lost. Press Log out again to log out anyway.`;
+      return;
+    }
+    status.textContent = 'Logging out…';
     try {
       await inbox.api.del(`/v1/devices/${encodeURIComponent(inbox.session.deviceId)}`);
     } catch (e) {
@@ -120,7 +159,12 @@ async function logOut(inbox, keys, { serverSide }) {
         status.textContent = 'You are offline: log out again when the connection is back, so the phone sees this browser unlinked.';
         return;
       }
-      // 401/404: already unlinked.
+      // Only 401 (token no longer valid) and 404 (device gone) mean the browser is already unlinked;
+      // any other refusal keeps it linked, so it must not forget its keys.
+      if (!(e && (e.status === 401 || e.status === 404))) {
+        status.textContent = `Log out failed: ${e && e.message ? e.message : e}. This browser is still linked; try again.`;
+        return;
+      }
     }
   }
   inbox.stop();
@@ -168,14 +212,12 @@ function setUpShortcuts(inbox) {
   document.addEventListener('keydown', (e) => {
     const typing = e.target.closest && e.target.closest('input, textarea, [contenteditable]');
     if (e.key === 'Escape' && !$('#new-conversation-dialog').open && inbox.activePeer()) {
-      const id = inbox.activeId;
-      inbox.close();
-      const item = id && document.querySelector(`[data-conversation-id="${CSS.escape(id)}"] button`);
-      (item || $('#search')).focus();
+      backToList(inbox);
     } else if (!typing && e.key === '/') {
       e.preventDefault();
       $('#search').focus();
-    } else if (e.altKey && (e.key === 'n' || e.key === 'N')) {
+    } else if (e.altKey && e.code === 'KeyN') {
+      // e.code: Alt+N types a character (ñ, ˜, …) on many layouts, so e.key is not "n" there.
       e.preventDefault();
       $('#new-conversation').click();
     }

@@ -190,6 +190,8 @@ public final class SyncStream implements AutoCloseable {
         }
         JsonNode seqNode = frame.get("seq");
         if (seqNode == null || seqNode.isNull()) {
+            // Ephemeral frames: typing notices are passed on; heartbeats (sent by the gateway when the
+            // stream is idle) and any other type are ignored.
             if ("typing".equals(frame.path("type").asText())) {
                 notifyListener(() -> listener.onTyping(frame.path("data")));
             }

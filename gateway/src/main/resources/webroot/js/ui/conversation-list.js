@@ -16,6 +16,7 @@ export class ConversationList {
     this.list = $('#conversation-list');
     this.search = $('#search');
     this.empty = $('#conversation-empty');
+    this.renderId = 0;
     this.search.addEventListener('input', () => this.render());
     this.list.addEventListener('keydown', (e) => this.onKey(e));
   }
@@ -30,36 +31,29 @@ export class ConversationList {
 
   async render() {
     const inbox = this.inbox;
+    const id = ++this.renderId;
     const convs = inbox.sortedConversations();
-    const views = await Promise.all(convs.map((c) => {
+    const views = await Promise.all(convs.map(async (c) => {
       const last = c.lastMessageId && inbox.messages.get(c.lastMessageId);
-      return last ? inbox.view(last) : null;
+      try {
+        return last ? await inbox.view(last) : null;
+      } catch (e) {
+        return null;
+      }
     }));
+    if (id !== this.renderId) return; // a newer render (search typing, a new event) started meanwhile
     const query = this.search.value.trim();
     const focusedId = document.activeElement && document.activeElement.closest('[data-conversation-id]')
       ? document.activeElement.closest('[data-conversation-id]').dataset.conversationId : null;
     const items = [];
     convs.forEach((conv, i) => {
-      if (!this.matches(conv, views[i], query)) return;
-      const last = conv.lastMessageId && inbox.messages.get(conv.lastMessageId);
-      const active = conv.id === inbox.activeId;
-      const unread = conv.unread || 0;
-      const prefix = last && last.direction === 'out' ? 'You: ' : '';
-      const button = h('button', {
-        type: 'button', class: 'conversation-button', 'aria-current': active ? 'true' : null,
-        'aria-label': `${conv.peer}${unread ? `, ${unread} unread` : ''}${views[i] ? ', ' + prefix + fmt.preview(views[i]) : ''}`,
-        onclick: () => inbox.open(conv.id),
-      },
-      h('span', { class: 'avatar', 'aria-hidden': 'true' }, conv.peer.slice(-2)),
-      h('span', { class: 'conversation-main' },
-        h('span', { class: 'conversation-top' },
-          h('span', { class: 'peer' }, conv.peer),
-          channelBadge(conv),
-          h('time', { class: 'when', datetime: conv.updatedAt }, fmt.listTime(last ? last.createdAt : conv.updatedAt))),
-        h('span', { class: 'conversation-bottom' },
-          h('span', { class: 'preview' }, views[i] ? prefix + fmt.preview(views[i]) : ''),
-          h('span', { class: 'unread-count', hidden: unread === 0, 'aria-hidden': 'true' }, String(unread)))));
-      items.push(h('li', { class: `conversation${active ? ' active' : ''}${unread ? ' unread' : ''}`, dataset: { key: conv.id, conversationId: conv.id, peer: conv.peer } }, button));
+      try {
+        const item = this.item(conv, views[i], query);
+        if (item) items.push(item);
+      } catch (e) {
+        // One conversation that cannot be drawn must not stop the list.
+        console.error('cannot show conversation', conv && conv.id, e);
+      }
     });
     reconcile(this.list, items);
     this.empty.hidden = items.length > 0;
@@ -68,6 +62,30 @@ export class ConversationList {
       const again = this.list.querySelector(`[data-conversation-id="${CSS.escape(focusedId)}"] button`);
       if (again) again.focus();
     }
+  }
+
+  item(conv, view, query) {
+    const inbox = this.inbox;
+    if (!this.matches(conv, view, query)) return null;
+    const last = conv.lastMessageId && inbox.messages.get(conv.lastMessageId);
+    const active = conv.id === inbox.activeId;
+    const unread = conv.unread || 0;
+    const prefix = last && last.direction === 'out' ? 'You: ' : '';
+    const button = h('button', {
+      type: 'button', class: 'conversation-button', 'aria-current': active ? 'true' : null,
+      'aria-label': `${conv.peer}${unread ? `, ${unread} unread` : ''}${view ? ', ' + prefix + fmt.preview(view) : ''}`,
+      onclick: () => inbox.open(conv.id),
+    },
+    h('span', { class: 'avatar', 'aria-hidden': 'true' }, conv.peer.slice(-2)),
+    h('span', { class: 'conversation-main' },
+      h('span', { class: 'conversation-top' },
+        h('span', { class: 'peer' }, conv.peer),
+        channelBadge(conv),
+        h('time', { class: 'when', datetime: conv.updatedAt }, fmt.listTime(last ? last.createdAt : conv.updatedAt))),
+      h('span', { class: 'conversation-bottom' },
+        h('span', { class: 'preview' }, view ? prefix + fmt.preview(view) : ''),
+        h('span', { class: 'unread-count', hidden: unread === 0, 'aria-hidden': 'true' }, String(unread)))));
+    return h('li', { class: `conversation${active ? ' active' : ''}${unread ? ' unread' : ''}`, dataset: { key: conv.id, conversationId: conv.id, peer: conv.peer } }, button);
   }
 
   onKey(e) {

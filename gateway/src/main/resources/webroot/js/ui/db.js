@@ -34,6 +34,14 @@ function request(req) {
   });
 }
 
+function done(tx) {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error || new Error('the local database transaction was aborted'));
+  });
+}
+
 async function store(name, mode = 'readonly') {
   const db = await open();
   return db.transaction(name, mode).objectStore(name);
@@ -43,25 +51,39 @@ export async function get(name, key) {
   return request((await store(name)).get(key));
 }
 
+/**
+ * Runs `fn({put, del})` in one readwrite transaction over `names` and resolves once the whole
+ * transaction is committed (oncomplete), so writes that belong together (a message, its
+ * conversation and the cursor past the event that brought them) are kept all or none.
+ */
+export async function write(names, fn) {
+  const db = await open();
+  const tx = db.transaction(names, 'readwrite');
+  const finished = done(tx);
+  try {
+    fn({
+      put: (name, value, key) => { tx.objectStore(name).put(value, key); },
+      del: (name, key) => { tx.objectStore(name).delete(key); },
+    });
+  } catch (e) {
+    try { tx.abort(); } catch { /* already finished */ }
+    finished.catch(() => {});
+    throw e;
+  }
+  return finished;
+}
+
 export async function put(name, value, key) {
-  return request((await store(name, 'readwrite')).put(value, key));
+  return write([name], (t) => t.put(name, value, key));
 }
 
 export async function putAll(name, values) {
   if (!values.length) return;
-  const db = await open();
-  const tx = db.transaction(name, 'readwrite');
-  const s = tx.objectStore(name);
-  for (const v of values) s.put(v);
-  await new Promise((resolve, reject) => {
-    tx.oncomplete = resolve;
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error);
-  });
+  return write([name], (t) => { for (const v of values) t.put(name, v); });
 }
 
 export async function del(name, key) {
-  return request((await store(name, 'readwrite')).delete(key));
+  return write([name], (t) => t.del(name, key));
 }
 
 export async function all(name) {
@@ -77,9 +99,7 @@ export async function wipe() {
   const db = await open();
   const names = ['kv', 'conversations', 'messages', 'outbox'];
   const tx = db.transaction(names, 'readwrite');
+  const finished = done(tx);
   for (const n of names) tx.objectStore(n).clear();
-  await new Promise((resolve, reject) => {
-    tx.oncomplete = resolve;
-    tx.onerror = () => reject(tx.error);
-  });
+  await finished;
 }

@@ -67,15 +67,18 @@ export const STATUS_LABELS = {
 export function preview(view) {
   if (!view) return '';
   if (view.error) return 'Encrypted message';
-  if (view.text) return view.text;
-  for (const part of view.parts || []) {
-    if (part.type === 'richCard') return part.title || part.description || 'Card';
-    if (part.type === 'carousel') return `${part.cards.length} cards`;
-    if (part.type === 'location') return `Location: ${part.label || 'shared'}`;
+  const str = (v) => (typeof v === 'string' ? v : '');
+  if (typeof view.text === 'string' && view.text) return view.text;
+  for (const part of Array.isArray(view.parts) ? view.parts : []) {
+    if (!part || typeof part !== 'object') continue;
+    if (part.type === 'richCard') return str(part.title) || str(part.description) || 'Card';
+    if (part.type === 'carousel') return Array.isArray(part.cards) ? `${part.cards.length} cards` : 'Cards';
+    if (part.type === 'location') return `Location: ${str(part.label) || 'shared'}`;
     if (part.type === 'media' || part.type === 'attachment') {
-      return (part.contentType || '').startsWith('image/') ? 'Photo' : `File: ${part.fileName || 'attachment'}`;
+      return str(part.contentType).startsWith('image/') ? 'Photo' : `File: ${str(part.fileName) || 'attachment'}`;
     }
   }
-  if ((view.attachments || []).length) return `File: ${view.attachments[0].fileName || 'attachment'}`;
+  const attachments = Array.isArray(view.attachments) ? view.attachments : [];
+  if (attachments.length && attachments[0]) return `File: ${str(attachments[0].fileName) || 'attachment'}`;
   return '';
 }

@@ -10,6 +10,8 @@ const PAGE = 50;
 const TYPING_REFRESH_MS = 3000;
 const TYPING_IDLE_MS = 4000;
 const PEER_TYPING_TIMEOUT_MS = 6000;
+const ERROR_VIEW_RETRY_MS = 30_000;
+const MAX_ORPHAN_UPDATES = 500;
 
 /** A failure to reach the gateway at all (as opposed to an answer refusing the request). */
 export function isNetworkError(e) {
@@ -38,6 +40,13 @@ export class Inbox {
     this.peerTyping = new Map(); // conversationId -> timeout handle
     this.online = false;
     this.everConnected = false;
+    this.connectionFailed = false; // a real failure to reach the gateway (the offline banner shows only then)
+    this.caughtUp = false; // the initial sync (or a later visit's catch-up) is done
+    this.initialLoading = false;
+    this.applyQueue = Promise.resolve();
+    this.orphanUpdates = new Map(); // message.updated for messages not loaded (yet): id -> message
+    this.localLoaded = false;
+    this.storedCursor = null;
     this.syncing = null; // {label, value, max}
     this.listeners = new Set();
     this.typingSentAt = 0;
@@ -60,26 +69,39 @@ export class Inbox {
   // ---- start: local copy, catch up, live stream ------------------------------------------------
 
   async start() {
-    const [cursor, conversations, messages, outbox] = await Promise.all([
-      db.get('kv', 'cursor'), db.all('conversations'), db.all('messages'), db.all('outbox')]);
-    for (const c of conversations) this.conversations.set(c.id, c);
-    for (const m of messages) this.messages.set(m.id, m);
-    this.outbox = outbox.sort((a, b) => a.createdAt - b.createdAt);
-    for (const item of this.outbox) if (item.state === 'sending') item.state = 'pending';
-    this.changed();
-    this.loadOwnDevices();
-    if (typeof cursor === 'number') {
-      this.cursor = cursor;
+    if (!this.localLoaded) {
+      const [cursor, conversations, messages, outbox] = await Promise.all([
+        db.get('kv', 'cursor'), db.all('conversations'), db.all('messages'), db.all('outbox')]);
+      for (const c of conversations) this.conversations.set(c.id, c);
+      for (const m of messages) this.messages.set(m.id, m);
+      this.outbox = outbox.sort((a, b) => a.createdAt - b.createdAt);
+      for (const item of this.outbox) if (item.state === 'sending') item.state = 'pending';
+      this.storedCursor = typeof cursor === 'number' ? cursor : null;
+      if (this.storedCursor !== null) this.cursor = this.storedCursor;
+      this.localLoaded = true;
+      this.changed();
+      this.loadOwnDevices();
+    }
+    if (this.storedCursor !== null) {
+      // Later visits: once the head is known (a few small requests) the stream opens (from the stored
+      // cursor) while the catch-up reads the log up to the head with progress; both apply through one
+      // queue, each event once, in order.
       await this.catchUp();
     } else {
       await this.initialSync();
     }
+  }
+
+  /** Opens the live stream (once); events it brings are applied through the same queue as the catch-up. */
+  openStream() {
+    if (this.stream) return;
     this.stream = new LiveStream({
       token: this.session.token,
       cursor: () => this.cursor,
       apply: (event) => this.apply(event),
       typing: (frame) => this.onTypingFrame(frame),
       onState: (connected) => this.setOnline(connected),
+      onFailed: () => this.setConnectionFailed(),
       onUnlinked: () => this.onUnlinked(),
     });
     this.stream.start();
@@ -87,6 +109,18 @@ export class Inbox {
 
   stop() {
     if (this.stream) this.stream.stop();
+  }
+
+  /** A connection attempt failed (the gateway could not be reached): the offline banner may show. */
+  setConnectionFailed() {
+    if (this.online || this.connectionFailed) return;
+    this.connectionFailed = true;
+    this.changed('online');
+  }
+
+  /** Synced: the initial sync or catch-up is done and the live stream is open. */
+  isSynced() {
+    return this.caughtUp && this.online;
   }
 
   async loadOwnDevices() {
@@ -100,11 +134,17 @@ export class Inbox {
 
   setOnline(connected) {
     this.online = connected;
-    if (connected) this.everConnected = true;
+    if (connected) {
+      this.everConnected = true;
+      this.connectionFailed = false;
+      // Decryptions that failed while the connection was down may work now.
+      this.forgetErrorViews();
+    }
     this.changed('online');
     if (connected) {
       this.flush();
       this.markActiveRead();
+      if (!this.caughtUp && !this.catchingUp && this.storedCursor !== null) this.catchUp().catch((e) => console.error(e));
     }
   }
 
@@ -141,6 +181,13 @@ export class Inbox {
   async initialSync() {
     this.progress('Connecting…', 0, 0);
     const head = await this.head(0);
+    if (!this.initialLoading) {
+      // The stream follows from the head right away; the cursor is stored only once everything up to
+      // the head is loaded, so a page closed meanwhile starts over instead of missing messages.
+      this.cursor = Math.max(this.cursor, head);
+      this.initialLoading = true;
+      this.openStream();
+    }
     const listed = [];
     let cursor = null;
     do {
@@ -152,42 +199,66 @@ export class Inbox {
       cursor = page.next;
       this.progress(`Loading conversations: 0 of ${listed.length}${cursor ? '+' : ''}`, 0, listed.length);
     } while (cursor);
-    await db.putAll('conversations', [...this.conversations.values()]);
+    await db.putAll('conversations', listed.map((c) => this.conversations.get(c.id)).filter(Boolean));
     let loaded = 0;
     for (const c of listed) {
       await this.loadMessages(c.id);
       loaded++;
       this.progress(`Loading conversations: ${loaded} of ${listed.length}`, loaded, listed.length);
     }
-    this.cursor = head;
-    await db.put('kv', head, 'cursor');
+    // Events applied meanwhile are stored (without the cursor); the cursor now covers them all.
+    const stored = this.applyQueue.then(async () => {
+      await db.put('kv', this.cursor, 'cursor');
+      this.storedCursor = this.cursor;
+      this.initialLoading = false;
+    });
+    this.applyQueue = stored.catch(() => {});
+    await stored;
+    this.caughtUp = true;
     this.progress(null);
   }
 
   /** Later visits: only the events after the stored cursor, with their count as progress. */
   async catchUp() {
-    let head;
+    if (this.catchingUp) return;
+    this.catchingUp = true;
     try {
-      head = await this.head(this.cursor);
-    } catch (e) {
-      if (isNetworkError(e)) return; // offline: the stream catches up when the gateway is back
-      throw e;
+      let head;
+      try {
+        head = await this.head(this.cursor);
+      } catch (e) {
+        this.openStream();
+        if (isNetworkError(e)) return; // offline: retried once the stream is back (setOnline)
+        throw e;
+      }
+      const start = this.cursor;
+      this.openStream();
+      const total = head - start;
+      if (total > 0) {
+        this.progress(`Syncing new events: 0 of ${total}`, 0, total);
+        while (this.cursor < head) {
+          const page = await this.api.get(`/v1/sync?since=${this.cursor}&limit=500`);
+          for (const event of page.events) await this.apply(event);
+          this.progress(`Syncing new events: ${Math.min(this.cursor, head) - start} of ${total}`, Math.min(this.cursor, head) - start, total);
+          if (!page.hasMore) break;
+        }
+      }
+      this.caughtUp = true;
+      this.progress(null);
+    } finally {
+      this.catchingUp = false;
     }
-    const start = this.cursor;
-    const total = head - start;
-    if (total <= 0) return;
-    this.progress(`Syncing new events: 0 of ${total}`, 0, total);
-    while (this.cursor < head) {
-      const page = await this.api.get(`/v1/sync?since=${this.cursor}&limit=500`);
-      for (const event of page.events) await this.apply(event);
-      this.progress(`Syncing new events: ${Math.min(this.cursor, head) - start} of ${total}`, this.cursor - start, total);
-      if (!page.hasMore) break;
-    }
-    this.progress(null);
   }
 
   addListedConversation(c, activity) {
     const existing = this.conversations.get(c.id);
+    if (existing && existing.fromStream) {
+      // The stream brought it first (during the initial sync): its state is the newer one.
+      existing.unsubscribed = !!c.unsubscribed;
+      existing.e2ee = existing.e2ee || !!c.e2ee;
+      this.changed('list');
+      return;
+    }
     const conv = {
       id: c.id, peer: c.peer, channel: c.channel, e2ee: !!c.e2ee, unread: c.unread || 0, updatedAt: c.updatedAt,
       unsubscribed: !!c.unsubscribed, activity: existing ? existing.activity : activity, loaded: existing ? existing.loaded : 0,
@@ -207,36 +278,55 @@ export class Inbox {
     const before = conv.oldestId ? `&before=${encodeURIComponent(conv.oldestId)}` : '';
     const page = await this.api.get(`/v1/conversations/${encodeURIComponent(conversationId)}/messages?limit=${PAGE}${before}`);
     const fresh = [];
-    page.messages.forEach((m) => {
+    page.messages.forEach((listedMessage) => {
       conv.loaded = (conv.loaded || 0) + 1;
-      const existing = this.messages.get(m.id);
+      const existing = this.messages.get(listedMessage.id);
+      // What the stream brought (an event after the head) is at least as new as this page.
+      const orphan = this.orphanUpdates.get(listedMessage.id);
+      this.orphanUpdates.delete(listedMessage.id);
+      const m = existing && existing.fromSeq ? existing : (orphan || listedMessage);
       const kept = { ...m, ord: existing ? existing.ord : -conv.loaded };
       this.messages.set(m.id, kept);
       fresh.push(kept);
       conv.oldestId = m.id;
     });
     conv.complete = !page.next;
-    await db.putAll('messages', fresh);
-    await db.put('conversations', conv);
+    await db.write(['messages', 'conversations'], (t) => {
+      for (const m of fresh) t.put('messages', m);
+      t.put('conversations', conv);
+    });
     this.changed(conversationId === this.activeId ? 'thread' : 'list');
   }
 
   // ---- events --------------------------------------------------------------------------------
 
-  /** Applies one sync event (in seq order), stores the result, then moves the cursor past it. */
-  async apply(event) {
-    if (event.seq <= this.cursor) return;
+  /**
+   * Applies one sync event (in seq order), stores the result and the cursor past it in one
+   * transaction, then moves the cursor. Events from the catch-up and from the stream go through one
+   * queue, so each is applied once, in order.
+   */
+  apply(event) {
+    const run = this.applyQueue.then(() => this.applyNow(event));
+    this.applyQueue = run.catch(() => {});
+    return run;
+  }
+
+  async applyNow(event) {
+    if (typeof event.seq !== 'number' || event.seq <= this.cursor) return;
     const d = event.data || {};
+    const writes = { messages: [], conversations: [] };
+    let what = 'list';
     switch (event.type) {
       case 'message.created':
       case 'message.updated':
-        await this.upsertMessage(d, event.seq);
+        this.upsertMessage(d, event.seq, { created: event.type === 'message.created', writes });
+        what = 'messages';
         break;
       case 'conversation.read': {
         const conv = this.conversations.get(d.conversationId);
         if (conv) {
           conv.unread = 0;
-          await db.put('conversations', conv);
+          writes.conversations.push(conv);
         }
         break;
       }
@@ -244,7 +334,7 @@ export class Inbox {
         const conv = this.conversations.get(d.conversationId);
         if (conv) {
           conv.unsubscribed = !!d.unsubscribed;
-          await db.put('conversations', conv);
+          writes.conversations.push(conv);
         }
         break;
       }
@@ -259,26 +349,47 @@ export class Inbox {
         break;
       case 'device.updated':
       case 'device_list.updated':
-        this.changed('keys');
+        // A new signed device list may make messages readable that were not before.
+        this.forgetErrorViews();
+        what = 'keys';
         break;
       default:
         break;
     }
+    const storeCursor = !this.initialLoading;
+    await db.write(['messages', 'conversations', 'kv'], (t) => {
+      for (const m of writes.messages) t.put('messages', m);
+      for (const c of new Set(writes.conversations)) t.put('conversations', c);
+      if (storeCursor) t.put('kv', event.seq, 'cursor');
+    });
     this.cursor = event.seq;
-    await db.put('kv', this.cursor, 'cursor');
-    this.changed(event.type.startsWith('message') ? 'messages' : 'list');
+    this.changed(what);
   }
 
-  async upsertMessage(m, seq) {
+  /**
+   * A message from an event (or a provisional one from a send's answer): inserted only when it is
+   * new (message.created); an update patches a message this page has and is otherwise kept aside
+   * until the message is loaded, so it does not show up as a new message or count as unread.
+   */
+  upsertMessage(m, seq, { created = true, writes = null } = {}) {
+    if (!m || !m.id || !m.conversationId) return;
     const existing = this.messages.get(m.id);
+    if (!existing && !created) {
+      if (this.orphanUpdates.size >= MAX_ORPHAN_UPDATES) this.orphanUpdates.delete(this.orphanUpdates.keys().next().value);
+      this.orphanUpdates.set(m.id, { ...m, fromSeq: seq });
+      return;
+    }
     const kept = { ...m, ord: existing ? existing.ord : seq };
+    if (Number.isInteger(seq)) kept.fromSeq = seq;
     if (existing && existing.provisional && !m.provisional) this.views.delete(m.id);
     this.messages.set(m.id, kept);
     let conv = this.conversations.get(m.conversationId);
     if (!conv) {
       conv = {
         id: m.conversationId, peer: m.direction === 'out' ? m.to : m.from, channel: m.channel, e2ee: !!m.e2ee,
-        unread: 0, updatedAt: m.createdAt, unsubscribed: false, activity: seq, loaded: 0, complete: true, lastMessageId: m.id,
+        unread: 0, updatedAt: m.createdAt, unsubscribed: false, activity: seq, loaded: 0, lastMessageId: m.id,
+        // During the initial sync it may be an old conversation not listed yet: its history is loaded then.
+        complete: !this.initialLoading, fromStream: this.initialLoading,
       };
       this.conversations.set(conv.id, conv);
       if (this.draft && this.draft.peer === conv.peer) {
@@ -300,8 +411,11 @@ export class Inbox {
       }
     }
     if (m.e2ee) conv.e2ee = true;
-    await db.put('messages', kept);
-    await db.put('conversations', conv);
+    if (writes) {
+      writes.messages.push(kept);
+      writes.conversations.push(conv);
+    }
+    return { kept, conv };
   }
 
   /** Message order: creation time, then the order the log gave them. */
@@ -320,10 +434,14 @@ export class Inbox {
     return [...this.messages.values()].filter((m) => m.conversationId === conversationId).sort((a, b) => this.compare(a, b));
   }
 
-  /** What a message says: the plaintext fields, or the end-to-end content opened in this page. */
+  /**
+   * What a message says: the plaintext fields, or the end-to-end content opened in this page. A
+   * failure to open is kept only for a while (and forgotten on reconnect and on new device lists),
+   * and not at all while offline, so a temporary failure does not stick for the session.
+   */
   async view(m) {
     const cached = this.views.get(m.id);
-    if (cached) return cached;
+    if (cached && !(cached.error && Date.now() - cached.at > ERROR_VIEW_RETRY_MS)) return cached;
     let v;
     if (m.e2ee) {
       try {
@@ -331,7 +449,11 @@ export class Inbox {
       } catch (e) {
         v = { error: e.message || String(e) };
       }
-      v = { text: v.text ?? null, parts: v.parts || [], attachments: [], suggestions: [], error: v.error || null };
+      v = v || {};
+      v = {
+        text: typeof v.text === 'string' ? v.text : null, parts: Array.isArray(v.parts) ? v.parts : [], attachments: [],
+        suggestions: Array.isArray(v.suggestions) ? v.suggestions : [], error: v.error ? String(v.error) : null,
+      };
     } else {
       // Validated and normalised in the core: the UI never gets parts as the gateway sent them.
       try {
@@ -341,8 +463,18 @@ export class Inbox {
         v = { text: null, parts: [], attachments: [], suggestions: [], error: e.message || String(e) };
       }
     }
+    if (v.error) {
+      v.at = Date.now();
+      if (!this.online || (typeof navigator !== 'undefined' && navigator.onLine === false) || /fetch|network/i.test(v.error)) {
+        return v; // most likely the connection: try again on the next render
+      }
+    }
     this.views.set(m.id, v);
     return v;
+  }
+
+  forgetErrorViews() {
+    for (const [id, v] of this.views) if (v.error) this.views.delete(id);
   }
 
   isShowing(conversationId) {
@@ -493,6 +625,7 @@ export class Inbox {
         const item = this.outbox.find((i) => i.state === 'pending');
         if (!item || !this.online) break;
         item.state = 'sending';
+        item.cursorAtSend = this.cursor;
         this.changed('messages');
         let result;
         try {
@@ -584,7 +717,16 @@ export class Inbox {
         createdAt: new Date().toISOString(), statusHistory: [], provisional: true,
       };
       if (m.e2ee) this.views.set(m.id, { text: item.text, parts: [], attachments: [], suggestions: [], error: null });
-      this.upsertMessage(m, result.seq || this.cursor + 0.5).then(() => this.changed('messages'));
+      const seq = result.seq || this.cursor + 0.5;
+      this.applyQueue = this.applyQueue.then(async () => {
+        if (this.messages.has(m.id)) return; // its event came first
+        const writes = { messages: [], conversations: [] };
+        this.upsertMessage(m, seq, { created: true, writes });
+        await db.write(['messages', 'conversations'], (t) => {
+          for (const x of writes.messages) t.put('messages', x);
+          for (const c of writes.conversations) t.put('conversations', c);
+        });
+      }).catch((e) => console.error(e)).then(() => this.changed('messages'));
     } else {
       this.changed('messages');
     }

@@ -27,12 +27,19 @@ import org.slf4j.LoggerFactory;
  * {@link EncryptedPayloads#MAX_PAGE_CIPHERTEXT} of ciphertext (always at least one event); the next
  * batch is read only once the socket's write queue has room again, so a stream holds at most about
  * one batch of ciphertext in memory however far behind the device is.
+ * <p>When nothing has been written for {@value #HEARTBEAT_INTERVAL_MS} ms, the stream writes an
+ * application-level {@code {"type":"heartbeat"}} text frame (no {@code seq}, never stored), so a
+ * client that hears nothing for much longer knows its connection is dead even where WebSocket
+ * pings are invisible (browsers) and a half-open TCP connection never reports a close.
  */
 final class DeviceStream {
     static final short CLOSE_UNLINKED = 4401;
     private static final Logger LOG = LoggerFactory.getLogger(DeviceStream.class);
     private static final int PAGE = 500;
     private static final long CHECKIN_INTERVAL_MS = 3_600_000;
+    /** Idle time after which a heartbeat frame is written (overridable for tests: {@code switchboard.stream.heartbeatMs}). */
+    static final long HEARTBEAT_INTERVAL_MS = 20_000;
+    static final String HEARTBEAT = new JsonObject().put("type", "heartbeat").encode();
 
     private final Vertx vertx;
     private final ServerWebSocket ws;
@@ -54,6 +61,8 @@ final class DeviceStream {
     private long checkinTimer = -1;
     private long ackToStore = -1;
     private boolean storingAck;
+    private long heartbeatTimer = -1;
+    private long lastWriteNanos = System.nanoTime();
 
     DeviceStream(Vertx vertx, ServerWebSocket ws, Device device, SyncLog syncLog, DeviceService devices, EncryptedPayloads payloads,
                  long since) {
@@ -76,7 +85,25 @@ final class DeviceStream {
             // An open stream is a check-in: the phone is online even if it sends no requests.
             checkinTimer = vertx.setPeriodic(CHECKIN_INTERVAL_MS, id -> devices.touch(device));
         }
+        long heartbeatMs = Math.max(10, Long.getLong("switchboard.stream.heartbeatMs", HEARTBEAT_INTERVAL_MS));
+        // Checked twice per interval: the longest silence a client sees is about 1.5 intervals.
+        heartbeatTimer = vertx.setPeriodic(Math.max(5, heartbeatMs / 2), id -> heartbeat(heartbeatMs));
         catchUp();
+    }
+
+    private void heartbeat(long intervalMs) {
+        if (closed || ws.isClosed()) {
+            return;
+        }
+        // A full write queue means frames are on their way: the client is not left in silence.
+        if ((System.nanoTime() - lastWriteNanos) / 1_000_000 >= intervalMs && !ws.writeQueueFull()) {
+            write(HEARTBEAT);
+        }
+    }
+
+    private void write(String text) {
+        lastWriteNanos = System.nanoTime();
+        ws.writeTextMessage(text);
     }
 
     private void onLive(JsonArray batch) {
@@ -174,7 +201,7 @@ final class DeviceStream {
             return;
         }
         lastSent = seq;
-        ws.writeTextMessage(event.encode());
+        write(event.encode());
         if (SyncEvent.DEVICE_UNLINKED.equals(event.getString("type"))
                 && device.id().equals(event.getJsonObject("data").getString("id"))) {
             closed = true;
@@ -184,7 +211,7 @@ final class DeviceStream {
 
     private void onTyping(JsonObject frame) {
         if (!closed && !device.id().equals(frame.getJsonObject("data").getString("deviceId"))) {
-            ws.writeTextMessage(frame.encode());
+            write(frame.encode());
         }
     }
 
@@ -227,6 +254,9 @@ final class DeviceStream {
         }
         if (checkinTimer >= 0) {
             vertx.cancelTimer(checkinTimer);
+        }
+        if (heartbeatTimer >= 0) {
+            vertx.cancelTimer(heartbeatTimer);
         }
     }
 }

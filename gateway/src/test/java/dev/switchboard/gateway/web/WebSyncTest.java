@@ -53,6 +53,8 @@ class WebSyncTest {
             browser.cdp("Page.addScriptToEvaluateOnNewDocument", Map.of("source", WATCH_PROGRESS));
             InboxPage page = InboxPage.linked(browser, gw.uri(), a);
             page.await("all eight conversations", InboxPage.WAIT, () -> page.peers().size() == 8);
+            // The list shows before each conversation's messages are loaded: leave only once the sync is done.
+            page.await("body[data-sync=synced]", InboxPage.WAIT, () -> "synced".equals(page.js("return document.body.dataset.sync")));
             assertEquals(peers, page.peers(), "newest conversation first");
             List<?> firstVisit = (List<?>) page.js("return window.__progress");
             // Labels shown within one frame are painted once, so not every step is seen; the count is.
