@@ -39,13 +39,20 @@ final class InboxPage {
     /**
      * Installed (over DevTools, before any of the page's scripts) in every document the browser
      * loads: records Content-Security-Policy violations, console errors, uncaught errors and
-     * unhandled rejections in sessionStorage, so a reload keeps what the earlier document saw.
+     * unhandled rejections in sessionStorage, so a reload keeps what the earlier document saw (but
+     * not what failed while that document was being unloaded).
      */
     static final String WATCH_PROBLEMS = """
             (() => {
               if (window.__problemsWatched) return;
               window.__problemsWatched = true;
+              // Requests a document still had running when it is navigated away from fail as it
+              // goes: not the page's problem, so nothing is noted once it is being unloaded.
+              let leaving = false;
+              window.addEventListener('pagehide', () => { leaving = true; }, true);
+              window.addEventListener('beforeunload', () => { leaving = true; }, true);
               const note = (kind, text) => {
+                if (leaving) return;
                 try {
                   const all = JSON.parse(sessionStorage.getItem('__problems') || '[]');
                   all.push(kind + ': ' + text);

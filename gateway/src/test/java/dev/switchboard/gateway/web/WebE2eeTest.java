@@ -104,6 +104,7 @@ class WebE2eeTest {
             JsonNode stored = messagesOfB(b).stream().filter(m -> m.get("id").asText().equals(opened.id())).findFirst().orElseThrow();
             assertTrue(stored.get("e2ee").asBoolean());
             assertTrue(stored.get("text").isNull());
+            page.assertNoProblems();
         }
 
         try (Connection db = gw.jdbc()) {
