@@ -43,7 +43,18 @@ class WebMessagingTest {
     @RegisterExtension
     static final TestGateway gw = TestGateway.perClass(Map.of("SWITCHBOARD_SMPP_CARRIERS",
             "[{\"id\":\"acme\",\"host\":\"127.0.0.1\",\"port\":" + smsc.port() + ",\"systemId\":\"switchboard\",\"password\":\"pw\","
-                    + "\"window\":4,\"throughput\":500,\"receiptIdBase\":\"hex\",\"dataCoding1\":\"gsm7\",\"prefixes\":[\"+44\"]}]"));
+                    + "\"window\":4,\"throughput\":500,\"receiptIdBase\":\"hex\",\"dataCoding1\":\"gsm7\",\"prefixes\":[\"+44\"]},"
+                    // A carrier that is down (nothing listens): what goes to it stays queued.
+                    + "{\"id\":\"down\",\"host\":\"127.0.0.1\",\"port\":" + closedPort() + ",\"systemId\":\"switchboard\",\"password\":\"pw\","
+                    + "\"window\":4,\"throughput\":500,\"receiptIdBase\":\"hex\",\"dataCoding1\":\"gsm7\",\"prefixes\":[\"+33\"]}]"));
+
+    private static int closedPort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     private static Device a;
     private static Device b;
@@ -70,6 +81,13 @@ class WebMessagingTest {
     /** Each test starts from a freshly loaded page with no conversation open, whatever ran before it. */
     @BeforeEach
     void freshPage() {
+        // Time passes between tests: the gateway's clock (held still within a test) moves up to the
+        // wall clock, so what a test causes is newer than anything an earlier one left behind,
+        // including what the page stamped with the browser's clock.
+        java.time.Duration behind = java.time.Duration.between(gw.clock.instant(), java.time.Instant.now());
+        if (!behind.isNegative()) {
+            gw.clock.advance(behind.plusSeconds(1));
+        }
         browser.driver().manage().window().setSize(new Dimension(1280, 900));
         browser.driver().navigate().refresh();
         page.awaitInbox();
@@ -201,5 +219,22 @@ class WebMessagingTest {
         assertEquals("Hello from the web inbox", smsc.submittedTo(NEW_HANDSET).get(0).text());
         page.await("the new conversation in the list", InboxPage.WAIT, () -> page.peers().contains(NEW_HANDSET));
         assertNotNull(page.message("Hello from the web inbox"));
+    }
+
+    @Test
+    void aMessageTheCarrierHasNotTakenYetShowsAsQueued() throws Exception {
+        String france = "+33612345678";
+        browser.driver().findElement(By.id("new-conversation")).click();
+        page.await("the new chat dialog", InboxPage.WAIT, () -> page.visible("#new-number"));
+        browser.driver().findElement(By.id("new-number")).sendKeys("+33 6 12 34 56 78", Keys.ENTER);
+        page.await("the new thread", InboxPage.WAIT, () -> france.equals(page.text("#thread-peer")));
+        page.send("Bonjour");
+        page.awaitMessage("Bonjour", InboxPage.WAIT, m -> !m.id().startsWith("pending:"));
+        InboxPage.Shown queued = page.message("Bonjour");
+        assertEquals("queued", queued.status(), String.valueOf(queued));
+        assertEquals("Queued", queued.title());
+        assertEquals(true, page.js("const t = document.querySelector(`#thread [data-message-id=\"${arguments[0]}\"] .ticks`);"
+                + " return !!t && t.classList.contains('ticks-queued') && !!t.querySelector('svg') && t.getAttribute('aria-label') === 'Queued';", queued.id()),
+                "a clock, labelled Queued, not a tick");
     }
 }
