@@ -22,6 +22,14 @@ final class CuttableProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
+    private final java.util.concurrent.atomic.AtomicInteger responsesToLose = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger responsesLost = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile String losePrefix = null;
+
+    /** One relayed connection: when its request matched, the gateway's answer is dropped instead of relayed. */
+    private static final class Link {
+        volatile boolean loseResponse;
+    }
 
     CuttableProxy(URI gateway) throws IOException {
         this.target = new InetSocketAddress(gateway.getHost(), gateway.getPort());
@@ -45,6 +53,21 @@ final class CuttableProxy implements AutoCloseable {
         cut = false;
     }
 
+    /**
+     * The next {@code count} requests whose first bytes start with {@code requestPrefix} (e.g.
+     * {@code "POST /v1/messages "}) reach the gateway in full, but its answer is swallowed and the
+     * connection closed as soon as the answer starts: the gateway accepted, the browser never hears it.
+     */
+    void loseResponses(String requestPrefix, int count) {
+        losePrefix = requestPrefix;
+        responsesToLose.set(count);
+    }
+
+    /** How many answers {@link #loseResponses} swallowed so far. */
+    int responsesLost() {
+        return responsesLost.get();
+    }
+
     private void acceptLoop() {
         while (!server.isClosed()) {
             Socket client;
@@ -61,20 +84,33 @@ final class CuttableProxy implements AutoCloseable {
                 Socket upstream = new Socket(target.getAddress(), target.getPort());
                 open.add(client);
                 open.add(upstream);
-                pump(client, upstream);
-                pump(upstream, client);
+                Link link = new Link();
+                pump(client, upstream, link, true);
+                pump(upstream, client, link, false);
             } catch (IOException e) {
                 closeQuietly(client);
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, Link link, boolean request) {
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[16384];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    String prefix = losePrefix;
+                    if (request && prefix != null && n >= prefix.length()
+                            && new String(buffer, 0, prefix.length(), java.nio.charset.StandardCharsets.ISO_8859_1).equals(prefix)
+                            && responsesToLose.getAndUpdate(c -> Math.max(0, c - 1)) > 0) {
+                        link.loseResponse = true;
+                    }
+                    if (!request && link.loseResponse) {
+                        responsesLost.incrementAndGet();
+                        closeQuietly(from);
+                        closeQuietly(to);
+                        return;
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }

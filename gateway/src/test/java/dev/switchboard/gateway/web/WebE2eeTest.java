@@ -104,6 +104,7 @@ class WebE2eeTest {
             JsonNode stored = messagesOfB(b).stream().filter(m -> m.get("id").asText().equals(opened.id())).findFirst().orElseThrow();
             assertTrue(stored.get("e2ee").asBoolean());
             assertTrue(stored.get("text").isNull());
+            page.assertNoProblems();
         }
 
         try (Connection db = gw.jdbc()) {
@@ -111,12 +112,71 @@ class WebE2eeTest {
         }
     }
 
+    /**
+     * B sets up a new phone (a new account key). The page warns in the thread, with the new
+     * security code, until the user accepts the change; after that it writes to the new phone.
+     */
+    @Test
+    void aChangedAccountKeyIsWarnedAboutInTheThreadUntilTheUserAcceptsIt() throws Exception {
+        String a3 = "+390620200003";
+        String b4 = "+390620200004";
+        Device a = gw.primary(a3);
+        a.client().publishDeviceList(a.keys(), ApprovedDevices.none());
+        Device b = gw.primary(b4);
+        b.client().publishDeviceList(b.keys(), ApprovedDevices.none());
+        try (Browser browser = Browser.open()) {
+            InboxPage page = InboxPage.linked(browser, gw.uri(), a);
+            assertTrue(javaSide(b, "old").sender().send(a3, "from the old phone").encrypted());
+            page.openConversation(b4);
+            page.awaitMessage("from the old phone", InboxPage.WAIT, m -> true);
+            String oldCode = SecurityCode.of(a3, a.keys().rawIdentityKey(), b4, b.keys().rawIdentityKey());
+            page.await("the security code", InboxPage.WAIT, () -> oldCode.equals(page.text("#security-code")));
+            assertTrue(!page.visible(".key-change"), "no warning yet");
+
+            Device newPhone = gw.primary(b4);
+            newPhone.client().publishDeviceList(newPhone.keys(), ApprovedDevices.none());
+            JavaSide fresh = javaSide(newPhone, "new");
+            assertTrue(fresh.sender().send(a3, "from the new phone").encrypted());
+            page.awaitMessage("from the new phone", InboxPage.WAIT, m -> m.direction().equals("in"));
+            page.await("the key change warning", InboxPage.WAIT, () -> page.visible(".key-change"));
+            assertTrue(page.text(".key-change").contains(b4 + "'s security key changed"), page.text(".key-change"));
+            String newCode = SecurityCode.of(a3, a.keys().rawIdentityKey(), b4, newPhone.keys().rawIdentityKey());
+            page.await("the new security code", InboxPage.WAIT, () -> newCode.equals(page.text("#security-code")));
+
+            page.click(By.xpath("//*[contains(@class,'key-change')]//button[contains(., 'accept the new key')]"));
+            page.await("the warning gone", InboxPage.WAIT, () -> !page.visible(".key-change"));
+            page.send("welcome back");
+            Eventually.await("the new phone reads it", InboxPage.WAIT, () -> readBy(newPhone, a3, fresh.decryptor(), "welcome back") != null);
+            page.awaitMessage("welcome back", InboxPage.WAIT, m -> m.status().equals("delivered"));
+            page.assertNoProblems();
+        }
+    }
+
+    private record JavaSide(E2eeSender sender, MessageDecryptor decryptor) {
+    }
+
+    private static JavaSide javaSide(Device d, String name) throws Exception {
+        Path dir = Files.createTempDirectory("web-e2ee-" + name);
+        TrustStore trust = new TrustStore(dir.resolve("trust.json"));
+        KeyDirectory directory = new KeyDirectory(d.client(), trust, dir.resolve("seen.json"));
+        return new JavaSide(new E2eeSender(d.client(), d.keys(), directory, trust),
+                new MessageDecryptor(d.id(), keyId -> Optional.of(d.keys().encryption()), directory, new HistoryStore(dir.resolve("history.json"))));
+    }
+
     private static List<JsonNode> messagesOfB(Device b) {
-        return b.client().conversationWith(A).map(c -> b.client().allMessages(c.get("id").asText())).orElse(List.of());
+        return messagesOf(b, A);
+    }
+
+    private static List<JsonNode> messagesOf(Device b, String peer) {
+        return b.client().conversationWith(peer).map(c -> b.client().allMessages(c.get("id").asText())).orElse(List.of());
     }
 
     private static DecryptedMessage readByB(Device b, MessageDecryptor decryptor, String text) {
-        for (JsonNode m : messagesOfB(b)) {
+        return readBy(b, A, decryptor, text);
+    }
+
+    private static DecryptedMessage readBy(Device b, String peer, MessageDecryptor decryptor, String text) {
+        for (JsonNode m : messagesOf(b, peer)) {
             if (m.path("e2ee").asBoolean() && m.path("direction").asText().equals("in")) {
                 DecryptedMessage d = decryptor.decrypt(m);
                 if (text.equals(d.text())) {

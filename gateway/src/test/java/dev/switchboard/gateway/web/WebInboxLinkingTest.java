@@ -49,6 +49,7 @@ class WebInboxLinkingTest {
             browser.driver().navigate().refresh();
             page.awaitInbox();
             assertFalse(page.visible("#link-view"));
+            page.assertNoProblems();
         }
     }
 
@@ -64,6 +65,34 @@ class WebInboxLinkingTest {
             Device primary = gw.primary("+390618180002");
             primary.client().approveLink(page.qr(), primary.keys());
             page.awaitInbox();
+            page.assertNoProblems();
+        }
+    }
+
+    /**
+     * The page renews its code before the gateway would let it expire: its timer runs from the
+     * gateway's expiresAt. The gateway's clock is set so a fresh code has 25 s left by the
+     * browser's clock, and then held still, so the gateway never expires it: a new code showing up
+     * can only be the page's own renewal ahead of expiry.
+     */
+    @Test
+    void theCodeIsRenewedBeforeItExpires() throws Exception {
+        Duration back = Duration.ofSeconds(120 - 25);
+        gw.clock.advance(back.negated());
+        try (Browser browser = Browser.open()) {
+            InboxPage page = InboxPage.open(browser, gw.uri());
+            String first = page.awaitQr();
+            java.time.Instant opened = gw.clock.instant();
+            page.await("a renewed QR code", InboxPage.WAIT, () -> page.qr() != null && !page.qr().equals(first));
+            assertEquals(opened, gw.clock.instant(), "the gateway's clock stood still: the first code never expired there");
+            assertNotEquals(LinkQr.parse(first).linkId(), LinkQr.parse(page.qr()).linkId());
+            assertEquals(LinkQr.parse(first).identityKey(), LinkQr.parse(page.qr()).identityKey(), "the same browser keys");
+            Device primary = gw.primary("+390618180004");
+            primary.client().approveLink(page.qr(), primary.keys());
+            page.awaitInbox();
+            page.assertNoProblems();
+        } finally {
+            gw.clock.advance(back);
         }
     }
 
@@ -78,6 +107,7 @@ class WebInboxLinkingTest {
             Eventually.await("the browser unlinked", InboxPage.WAIT, () -> companions(primary).isEmpty());
             page.await("the link page with a new code", InboxPage.WAIT, () -> page.visible("#link-view") && page.qr() != null);
             assertNotEquals(firstIdentity, LinkQr.parse(page.qr()).identityKey(), "log out forgot the old keys");
+            page.assertNoProblems();
         }
     }
 }
