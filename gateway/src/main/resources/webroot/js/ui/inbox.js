@@ -398,7 +398,8 @@ export class Inbox {
         this.changed('active');
       }
     }
-    if (!existing) {
+    // The gateway's own event for a message this page showed provisionally brings the real time.
+    if (!existing || (existing.provisional && !m.provisional)) {
       conv.activity = Math.max(conv.activity || 0, seq);
       if (when(m.createdAt) >= when(conv.updatedAt)) conv.updatedAt = m.createdAt;
       const last = conv.lastMessageId && this.messages.get(conv.lastMessageId);
@@ -416,6 +417,14 @@ export class Inbox {
       writes.conversations.push(conv);
     }
     return { kept, conv };
+  }
+
+  /** The newest time the gateway has stamped on anything this page holds (now, by the gateway's clock, or just before). */
+  latestGatewayTime() {
+    let latest = 0;
+    for (const c of this.conversations.values()) latest = Math.max(latest, when(c.updatedAt));
+    for (const m of this.messages.values()) if (!m.provisional) latest = Math.max(latest, when(m.createdAt));
+    return new Date(latest || Date.now()).toISOString();
   }
 
   /** Message order: creation time, then the order the log gave them. */
@@ -714,7 +723,9 @@ export class Inbox {
       const m = {
         id: result.id, conversationId: result.conversationId, direction: 'out', from: this.session.number, to: item.peer,
         channel: result.channel, status: result.status, text: item.text, parts, suggestions: [], e2ee: !!result.encrypted,
-        createdAt: new Date().toISOString(), statusHistory: [], provisional: true,
+        // Not this browser's clock, which may run ahead of the gateway's and would then keep the
+        // conversation above newer ones: the newest gateway time seen, until the real event replaces it.
+        createdAt: this.latestGatewayTime(), statusHistory: [], provisional: true,
       };
       if (m.e2ee) this.views.set(m.id, { text: item.text, parts: [], attachments: [], suggestions: [], error: null });
       const seq = result.seq || this.cursor + 0.5;
