@@ -174,12 +174,6 @@ public final class E2eeSender {
         return new E2eeSender(client, keys, directory, trust, clock, true);
     }
 
-    /** Whether both this number and {@code to} can take end-to-end messages, by the keys kept (fetched if none). */
-    public boolean endToEnd(String to) {
-        Optional<VerifiedKeys> peer = directory.keys(to);
-        return peer.isPresent() && capable(peer.get()) && capable(ownKeys(false));
-    }
-
     // -----------------------------------------------------------------------------------------
 
     private Sent sendEncrypted(String to, String text, List<JsonNode> parts, List<Attachment> attachments,

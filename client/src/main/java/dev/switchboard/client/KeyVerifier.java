@@ -58,8 +58,7 @@ final class KeyVerifier {
             }
             stale = list.path("stale").asBoolean(false);
             SignedList signed = signedList(number, list);
-            boolean verifies = accountKey != null
-                    && Ed25519.verify(accountKey, signed.statement(), signed.signature());
+            boolean verifies = signed.signedBy(accountKey);
             if (verifies) {
                 listVersion = signed.version();
                 listed = signed.devices();
@@ -192,30 +191,6 @@ final class KeyVerifier {
             devices.add(device.keys());
         }
         return devices;
-    }
-
-    /**
-     * The companions the account key already vouched for: those in the stored device list of an
-     * answer of {@code GET /v1/keys/{number}}, when that list verifies with {@code accountKey}
-     * (stale or not), each with the identity key it was listed under. A server cannot add a device
-     * here, since it cannot sign with the account key.
-     */
-    static ApprovedDevices listedByAccount(String number, byte[] accountKey, JsonNode answer) {
-        JsonNode list = answer.get("deviceList");
-        ApprovedDevices approved = ApprovedDevices.none();
-        if (list == null || !list.isObject()) {
-            return approved;
-        }
-        SignedList signed = signedList(number, list);
-        if (!signed.signedBy(accountKey)) {
-            return approved;
-        }
-        for (ListedDevice device : signed.devices().values()) {
-            if ("companion".equals(device.kind())) {
-                approved = approved.with(device.deviceId(), device.identityKey());
-            }
-        }
-        return approved;
     }
 
     // -----------------------------------------------------------------------------------------
