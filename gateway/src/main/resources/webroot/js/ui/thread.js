@@ -5,6 +5,7 @@ import { $, h, icon, reconcile } from './dom.js';
 import * as fmt from './format.js';
 import { channelBadge } from './conversation-list.js';
 import { isAttachment } from '../core/e2ee.js';
+import { mapUrl as coreMapUrl } from './core.js';
 
 const TICKS = { sent: '✓', delivered: '✓✓', read: '✓✓', failed: '!' };
 
@@ -35,9 +36,7 @@ function coordinate(value, limit) {
 export function mapUrl(latitude, longitude) {
   const lat = coordinate(latitude, 90);
   const lon = coordinate(longitude, 180);
-  if (lat === null || lon === null) return null;
-  const query = new URLSearchParams({ mlat: String(lat), mlon: String(lon) });
-  return `https://www.openstreetmap.org/?${query}#map=16/${lat}/${lon}`;
+  return lat === null || lon === null ? null : coreMapUrl(lat, lon);
 }
 
 function text(value) {
