@@ -1,0 +1,456 @@
+package dev.switchboard.bench;
+
+import dev.switchboard.client.DeviceCredentials;
+import dev.switchboard.client.DeviceKeys;
+import dev.switchboard.client.LinkRequest;
+import dev.switchboard.client.SwitchboardClient;
+import dev.switchboard.gateway.Gateway;
+import dev.switchboard.gateway.config.ConfigLoader;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.database.DatabaseEndpoint;
+import dev.switchboard.gateway.database.EmbeddedDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Tuple;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+import org.jsmpp.bean.Alphabet;
+import org.jsmpp.bean.BindType;
+import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.GeneralDataCoding;
+import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.RegisteredDelivery;
+import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.session.BindParameter;
+import org.jsmpp.session.SMPPSession;
+
+/**
+ * Inbound SMS (mobile-originated) ingest: ESMEs bound to the gateway's SMPP server submit to the
+ * served numbers as fast as they are acknowledged, while every number has two devices on the
+ * WebSocket stream. Figure: acknowledged submit_sm per second; latency: submit_sm sent to the
+ * frame arriving at a device. Baseline, same run, same database, same Vert.x PG client, same
+ * concurrency: one transaction per row, {@code UPDATE ... last_seq = last_seq + 1} then INSERT.
+ */
+final class MoIngest implements Scenario {
+    private static final String PREFIX = "bench-";
+    private static final String UPDATE_SEQ = "UPDATE bench_numbers SET last_seq = last_seq + 1 WHERE number = $1 RETURNING last_seq";
+    private static final String INSERT_ROW = "INSERT INTO bench_messages (number, seq, content, created_at) VALUES ($1, $2, $3::jsonb, now())";
+
+    @Override
+    public String name() { return "mo-ingest"; }
+
+    @Override
+    public String description() {
+        return "SMPP submit_sm to N numbers x 2 streamed devices vs one-row-per-transaction inserts "
+                + "(--numbers, --binds, --window, --seconds, --pool)";
+    }
+
+    /** A device on the stream: which bench messages it saw, and how many twice. */
+    private static final class StreamedDevice {
+        final String number;
+        final String token;
+        final Set<Long> seen = ConcurrentHashMap.newKeySet();
+        final AtomicLong duplicates = new AtomicLong();
+        WebSocket socket;
+
+        StreamedDevice(String number, String token) {
+            this.number = number;
+            this.token = token;
+        }
+    }
+
+    @Override
+    public Result run(Options o) throws Exception {
+        int numberCount = o.integer("numbers", 10, 1000);
+        int binds = o.integer("binds", 4, 4);
+        int window = o.integer("window", 32, 32);
+        int seconds = o.integer("seconds", 3, 30);
+        int poolSize = o.integer("pool", 16, 16);
+        int concurrency = binds * window;
+
+        Path dataDir = Files.createTempDirectory("switchboard-bench");
+        List<String> numbers = new ArrayList<>();
+        for (int i = 0; i < numberCount; i++) {
+            numbers.add(String.format("+3906150%05d", i));
+        }
+        JsonObject details = new JsonObject().put("numbers", numberCount).put("devicesPerNumber", 2).put("binds", binds)
+                .put("window", window).put("seconds", seconds).put("poolSize", poolSize)
+                .put("offeredLoadSweep", "not implemented yet: runs at 100% (as fast as acknowledged) only");
+        EmbeddedDatabase pg = EmbeddedDatabase.start(dataDir, 0);
+        try {
+            DatabaseEndpoint endpoint = pg.endpoint();
+            GatewayRun run = runGateway(endpoint, dataDir, numbers, binds, window, seconds, poolSize, details);
+            double baseline = runBaseline(endpoint, numbers, concurrency, seconds, poolSize, details);
+            return new Result(name(), o.quick(), run.rate, "msg/s",
+                    new Result.Baseline("one-row-per-transaction (UPDATE numbers.last_seq + INSERT)", baseline, "commits/s"),
+                    run.lost, run.duplicated, run.latency, details);
+        } finally {
+            pg.close();
+            deleteTree(dataDir);
+        }
+    }
+
+    private record GatewayRun(double rate, long lost, long duplicated, Result.Latency latency) {}
+
+    private GatewayRun runGateway(DatabaseEndpoint endpoint, Path dataDir, List<String> numbers, int binds, int window, int seconds,
+                                  int poolSize, JsonObject details) throws Exception {
+        String admin = UUID.randomUUID().toString();
+        JsonArray served = new JsonArray();
+        numbers.forEach(served::add);
+        Map<String, String> env = new HashMap<>();
+        env.put("SWITCHBOARD_HTTP_HOST", "127.0.0.1");
+        env.put("SWITCHBOARD_HTTP_PORT", "0");
+        env.put("SWITCHBOARD_SMPP_SERVER_PORT", Integer.toString(freePort()));  // 0 disables the server
+        env.put("SWITCHBOARD_ADMIN_TOKEN", admin);
+        env.put("SWITCHBOARD_DATABASE_URL", endpoint.jdbcUrl());
+        env.put("SWITCHBOARD_DATABASE_USER", endpoint.user());
+        if (endpoint.password() != null) {
+            env.put("SWITCHBOARD_DATABASE_PASSWORD", endpoint.password().value());
+        }
+        env.put("SWITCHBOARD_DATABASE_POOL_SIZE", Integer.toString(poolSize));
+        env.put("SWITCHBOARD_DATABASE_EMBEDDED_DATA_DIR", dataDir.resolve("gateway").toString());
+        env.put("SWITCHBOARD_SMPP_SERVER_ACCOUNTS", new JsonArray().add(new JsonObject().put("systemId", "bench").put("password", "bench")
+                .put("numbers", served).put("throughput", 100_000)).encode());
+        GatewayConfig config = new ConfigLoader(env).load(Path.of("does-not-exist.yaml"), false);
+
+        Vertx clientVertx = Vertx.vertx();
+        List<StreamedDevice> devices = new ArrayList<>();
+        List<SMPPSession> sessions = new ArrayList<>();
+        try (Gateway gateway = Gateway.start(config, Clock.systemUTC())) {
+            URI uri = URI.create("http://127.0.0.1:" + gateway.httpPort());
+            int smppPort = gateway.smppPort().orElseThrow();
+
+            long setupStart = System.nanoTime();
+            devices.addAll(enroll(uri, admin, numbers));
+            WebSocketClient ws = clientVertx.createWebSocketClient();
+            ConcurrentHistogram deliveryMicros = new ConcurrentHistogram(3);
+            Map<Long, Long> sentAt = new ConcurrentHashMap<>();
+            for (StreamedDevice d : devices) {
+                d.socket = ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(uri.getPort())
+                                .setURI("/v1/stream?since=0").addHeader("Authorization", "Bearer " + d.token))
+                        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                d.socket.textMessageHandler(text -> onFrame(d, text, sentAt, deliveryMicros));
+            }
+            details.put("setupSeconds", (System.nanoTime() - setupStart) / 1e9);
+
+            for (int b = 0; b < binds; b++) {
+                SMPPSession s = new SMPPSession();
+                s.setTransactionTimer(30_000);
+                s.connectAndBind("127.0.0.1", smppPort, new BindParameter(BindType.BIND_TRX, "bench", "bench", "",
+                        TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null));
+                sessions.add(s);
+            }
+
+            Set<Long> acked = ConcurrentHashMap.newKeySet();
+            AtomicLong refused = new AtomicLong();
+            AtomicLong nextId = new AtomicLong();
+            ConcurrentHistogram ackMicros = new ConcurrentHistogram(3);
+            long start = System.nanoTime();
+            long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
+            ExecutorService submitters = Executors.newFixedThreadPool(binds * window);
+            for (SMPPSession s : sessions) {
+                for (int w = 0; w < window; w++) {
+                    submitters.execute(() -> {
+                        while (System.nanoTime() < deadline) {
+                            long id = nextId.getAndIncrement();
+                            String to = numbers.get((int) (id % numbers.size()));
+                            long t0 = System.nanoTime();
+                            sentAt.put(id, t0);
+                            try {
+                                s.submitShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN,
+                                        "4477009" + (10_000 + id % 1000), TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN,
+                                        to.substring(1), new ESMClass(), (byte) 0, (byte) 1, null, null, new RegisteredDelivery(0),
+                                        (byte) 0, new GeneralDataCoding(Alphabet.ALPHA_DEFAULT), (byte) 0,
+                                        (PREFIX + id).getBytes(StandardCharsets.US_ASCII));
+                                ackMicros.recordValue((System.nanoTime() - t0) / 1000);
+                                acked.add(id);
+                            } catch (Exception e) {
+                                refused.incrementAndGet();
+                            }
+                        }
+                    });
+                }
+            }
+            submitters.shutdown();
+            if (!submitters.awaitTermination(seconds + 120L, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("submitters did not finish");
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            double rate = acked.size() / elapsed;
+
+            // Every device must see every acknowledged message of its number.
+            Map<String, List<Long>> expected = new HashMap<>();
+            for (long id : acked) {
+                expected.computeIfAbsent(numbers.get((int) (id % numbers.size())), k -> new ArrayList<>()).add(id);
+            }
+            long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long missingAtDevices;
+            do {
+                missingAtDevices = 0;
+                for (StreamedDevice d : devices) {
+                    for (long id : expected.getOrDefault(d.number, List.of())) {
+                        if (!d.seen.contains(id)) {
+                            missingAtDevices++;
+                        }
+                    }
+                }
+                if (missingAtDevices > 0) {
+                    Thread.sleep(100);
+                }
+            } while (missingAtDevices > 0 && System.nanoTime() < drainDeadline);
+            long duplicatesAtDevices = devices.stream().mapToLong(d -> d.duplicates.get()).sum();
+
+            // Every acknowledged message committed exactly once.
+            Map<Long, Long> rows = committedBenchMessages(endpoint);
+            long missingInDb = 0;
+            long duplicatesInDb = 0;
+            long committedNotAcked = 0;
+            for (long id : acked) {
+                long n = rows.getOrDefault(id, 0L);
+                if (n == 0) {
+                    missingInDb++;
+                } else if (n > 1) {
+                    duplicatesInDb += n - 1;
+                }
+            }
+            for (long id : rows.keySet()) {
+                if (!acked.contains(id)) {
+                    committedNotAcked++;
+                }
+            }
+            if (missingInDb > 0) {
+                try (Connection c = jdbc(endpoint); Statement st = c.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT count(*), max(content::text) FROM messages WHERE direction = 'in'")) {
+                    rs.next();
+                    details.put("inboundRows", rs.getLong(1)).put("sampleContent", rs.getString(2));
+                }
+            }
+            details.put("acknowledged", acked.size()).put("refusedOrFailedSubmits", refused.get())
+                    .put("committedRows", rows.values().stream().mapToLong(Long::longValue).sum())
+                    .put("committedNotAcknowledged", committedNotAcked)
+                    .put("missingInDatabase", missingInDb).put("duplicatesInDatabase", duplicatesInDb)
+                    .put("missingAtDevices", missingAtDevices).put("duplicatesAtDevices", duplicatesAtDevices)
+                    .put("deliveryFrames", deliveryMicros.getTotalCount())
+                    .put("submitToAckMs", percentiles(ackMicros));
+            return new GatewayRun(rate, missingInDb + missingAtDevices, duplicatesInDb + duplicatesAtDevices, latency(deliveryMicros));
+        } finally {
+            for (SMPPSession s : sessions) {
+                try {
+                    s.unbindAndClose();
+                } catch (RuntimeException e) {
+                    s.close();
+                }
+            }
+            clientVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void onFrame(StreamedDevice d, String text, Map<Long, Long> sentAt, Histogram deliveryMicros) {
+        long now = System.nanoTime();
+        JsonObject frame = new JsonObject(text);
+        if (!"message.created".equals(frame.getString("type"))) {
+            return;
+        }
+        JsonObject data = frame.getJsonObject("data");
+        String body = data == null ? null : data.getString("text");
+        if (body == null || !body.startsWith(PREFIX) || !"in".equals(data.getString("direction"))) {
+            return;
+        }
+        long id = Long.parseLong(body.substring(PREFIX.length()));
+        if (!d.seen.add(id)) {
+            d.duplicates.incrementAndGet();
+            return;
+        }
+        Long t0 = sentAt.get(id);
+        if (t0 != null) {
+            deliveryMicros.recordValue(Math.max(0, (now - t0) / 1000));
+        }
+    }
+
+    /** Serves each number, enrolls its primary and links a companion, a few numbers at a time. */
+    private static List<StreamedDevice> enroll(URI uri, String admin, List<String> numbers) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<List<StreamedDevice>>> futures = new ArrayList<>();
+            for (String number : numbers) {
+                futures.add(pool.submit(() -> {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri.resolve("/v1/numbers"))
+                            .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("number", number).encode())).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() / 100 != 2) {
+                        throw new IllegalStateException("serving " + number + ": " + r.statusCode() + " " + r.body());
+                    }
+                    String code = new JsonObject(r.body()).getString("enrollmentCode");
+                    DeviceKeys primaryKeys = DeviceKeys.generate();
+                    DeviceCredentials primary = new SwitchboardClient(uri, http).enrollPrimary(number, code, "phone", primaryKeys);
+                    DeviceKeys companionKeys = DeviceKeys.generate();
+                    SwitchboardClient fresh = new SwitchboardClient(uri, http);
+                    LinkRequest request = fresh.createLinkRequest("tablet", companionKeys);
+                    new SwitchboardClient(uri, http).withCredentials(primary).withKeys(primaryKeys).approveLink(request.qr(), primaryKeys);
+                    DeviceCredentials companion = fresh.awaitApproval(request, Duration.ofSeconds(30));
+                    return List.of(new StreamedDevice(number, primary.token()), new StreamedDevice(number, companion.token()));
+                }));
+            }
+            List<StreamedDevice> all = new ArrayList<>();
+            for (var f : futures) {
+                all.addAll(f.get(120, TimeUnit.SECONDS));
+            }
+            return all;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Map<Long, Long> committedBenchMessages(DatabaseEndpoint endpoint) throws Exception {
+        Map<Long, Long> rows = new HashMap<>();
+        try (Connection c = jdbc(endpoint); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT content->'parts'->0->>'text', count(*) FROM messages WHERE direction = 'in'"
+                     + " AND content->'parts'->0->>'text' LIKE '" + PREFIX + "%' GROUP BY 1")) {
+            while (rs.next()) {
+                rows.put(Long.parseLong(rs.getString(1).substring(PREFIX.length())), rs.getLong(2));
+            }
+        }
+        return rows;
+    }
+
+    private static Connection jdbc(DatabaseEndpoint endpoint) throws Exception {
+        return DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.user(),
+                endpoint.password() == null ? null : endpoint.password().value());
+    }
+
+    /**
+     * The physical baseline: {@code concurrency} loops, each running one transaction per row
+     * (sequence update on the number's row, then the insert) through a Vert.x PG pool of the
+     * gateway's size, on the same database, for the same time.
+     */
+    private static double runBaseline(DatabaseEndpoint endpoint, List<String> numbers, int concurrency, int seconds, int poolSize,
+                                      JsonObject details) throws Exception {
+        try (Connection c = jdbc(endpoint); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE bench_numbers (number TEXT PRIMARY KEY, last_seq BIGINT NOT NULL DEFAULT 0)");
+            st.execute("CREATE TABLE bench_messages (number TEXT NOT NULL REFERENCES bench_numbers (number), seq BIGINT NOT NULL,"
+                    + " content JSONB NOT NULL, created_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (number, seq))");
+            st.execute("INSERT INTO bench_numbers (number) SELECT unnest(ARRAY['" + String.join("','", numbers) + "'])");
+        }
+        Vertx vertx = Vertx.vertx();
+        Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(poolSize).setMaxWaitQueueSize(10_000))
+                .connectingTo(endpoint.connectOptions()).using(vertx).build();
+        try {
+            AtomicLong commits = new AtomicLong();
+            AtomicLong failures = new AtomicLong();
+            AtomicLong nextId = new AtomicLong();
+            ConcurrentHistogram micros = new ConcurrentHistogram(3);
+            long start = System.nanoTime();
+            long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
+            CountDownLatch done = new CountDownLatch(concurrency);
+            for (int i = 0; i < concurrency; i++) {
+                baselineLoop(pool, numbers, deadline, nextId, commits, failures, micros, done);
+            }
+            if (!done.await(seconds + 120L, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("baseline did not finish");
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            long rows;
+            try (Connection c = jdbc(endpoint); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM bench_messages")) {
+                rs.next();
+                rows = rs.getLong(1);
+            }
+            details.put("baseline", new JsonObject().put("commits", commits.get()).put("failures", failures.get())
+                    .put("rows", rows).put("concurrency", concurrency).put("commitMs", percentiles(micros)));
+            if (rows != commits.get()) {
+                throw new IllegalStateException("baseline committed " + commits.get() + " but the table holds " + rows);
+            }
+            return commits.get() / elapsed;
+        } finally {
+            pool.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void baselineLoop(Pool pool, List<String> numbers, long deadline, AtomicLong nextId, AtomicLong commits,
+                                     AtomicLong failures, Histogram micros, CountDownLatch done) {
+        if (System.nanoTime() >= deadline) {
+            done.countDown();
+            return;
+        }
+        long id = nextId.getAndIncrement();
+        String number = numbers.get((int) (id % numbers.size()));
+        long t0 = System.nanoTime();
+        pool.withTransaction(c -> c.preparedQuery(UPDATE_SEQ).execute(Tuple.of(number))
+                        .compose(rs -> c.preparedQuery(INSERT_ROW).execute(Tuple.of(number, rs.iterator().next().getLong(0),
+                                new JsonObject().put("text", PREFIX + id).encode()))))
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        commits.incrementAndGet();
+                        micros.recordValue((System.nanoTime() - t0) / 1000);
+                    } else {
+                        failures.incrementAndGet();
+                    }
+                    baselineLoop(pool, numbers, deadline, nextId, commits, failures, micros, done);
+                });
+    }
+
+    private static Result.Latency latency(Histogram micros) {
+        if (micros.getTotalCount() == 0) {
+            return new Result.Latency(0, 0, 0);
+        }
+        return new Result.Latency(micros.getValueAtPercentile(50) / 1000.0, micros.getValueAtPercentile(99) / 1000.0,
+                micros.getValueAtPercentile(99.9) / 1000.0);
+    }
+
+    private static JsonObject percentiles(Histogram micros) {
+        Result.Latency l = latency(micros);
+        return new JsonObject().put("p50", l.p50()).put("p99", l.p99()).put("p999", l.p999());
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + dir + ": " + e);
+        }
+    }
+}

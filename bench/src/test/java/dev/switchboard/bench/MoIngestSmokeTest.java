@@ -1,0 +1,51 @@
+package dev.switchboard.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CI smoke run of mo-ingest: a few seconds on a few numbers. It checks the harness's
+ * correctness checks and its output, never how fast anything was.
+ */
+class MoIngestSmokeTest {
+    @TempDir
+    Path results;
+
+    @Test
+    void quickRunLosesAndDuplicatesNothingAndWritesItsResult() throws Exception {
+        BenchMain.Outcome outcome = BenchMain.run("mo-ingest", "--quick", "--numbers", "5", "--seconds", "2",
+                "--results", results.toString());
+        Result r = outcome.result();
+
+        assertEquals(0, r.lost(), "every acknowledged message committed and seen by both devices");
+        assertEquals(0, r.duplicated(), "nothing committed or delivered twice");
+        assertFalse(r.failed());
+        JsonObject d = r.details();
+        assertTrue(d.getLong("acknowledged") > 0, "some submits were acknowledged");
+        assertEquals(d.getLong("acknowledged") * 2, d.getLong("deliveryFrames"), "each acknowledged message reached both devices");
+        assertTrue(d.getJsonObject("baseline").getLong("commits") > 0, "the baseline ran");
+
+        JsonObject json = new JsonObject(Files.readString(outcome.file()));
+        for (String field : List.of("scenario", "date", "machine", "value", "unit", "baseline", "ratio", "lost", "duplicated", "latencyMs")) {
+            assertTrue(json.containsKey(field), field);
+        }
+        for (String field : List.of("name", "value", "unit")) {
+            assertTrue(json.getJsonObject("baseline").containsKey(field), "baseline." + field);
+        }
+        for (String field : List.of("p50", "p99", "p999")) {
+            assertTrue(json.getJsonObject("latencyMs").containsKey(field), "latencyMs." + field);
+        }
+        assertEquals("mo-ingest", json.getString("scenario"));
+        assertTrue(outcome.file().getFileName().toString().matches("mo-ingest-\\d{4}-\\d{2}-\\d{2}\\.json"));
+        String md = Files.readString(results.resolve("RESULTS.md"));
+        assertTrue(md.contains("| mo-ingest | quick |"), md);
+    }
+}
