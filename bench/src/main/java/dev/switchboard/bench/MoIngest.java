@@ -12,6 +12,7 @@ import dev.switchboard.gateway.database.EmbeddedDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -157,7 +158,8 @@ final class MoIngest implements Scenario {
 
             long setupStart = System.nanoTime();
             devices.addAll(enroll(uri, admin, numbers));
-            WebSocketClient ws = clientVertx.createWebSocketClient();
+            // The client's default allows 50 sockets per server; each device holds one.
+            WebSocketClient ws = clientVertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(devices.size() + 16));
             ConcurrentHistogram deliveryMicros = new ConcurrentHistogram(3);
             Map<Long, Long> sentAt = new ConcurrentHashMap<>();
             for (StreamedDevice d : devices) {
