@@ -12,7 +12,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
-/** Writes {@code <scenario>-<date>.json} and appends a row to {@code RESULTS.md} in the results folder. */
+/** Writes {@code <scenario>-<date>.json} ({@code <scenario>-quick-<date>.json} for smoke runs) and appends a row to {@code RESULTS.md} in the results folder. */
 public final class ResultWriter {
     static final String HEADER = "| date | scenario | run | figure | baseline | ratio | p50 / p99 / p99.9 ms | lost | duplicated | status | machine |\n"
             + "|---|---|---|---|---|---|---|---|---|---|---|\n";
@@ -48,7 +48,8 @@ public final class ResultWriter {
     public static Path write(Result r, Path dir) throws IOException {
         ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
         Files.createDirectories(dir);
-        Path json = dir.resolve(r.scenario() + "-" + LocalDate.now(ZoneOffset.UTC) + ".json");
+        // A smoke run must not overwrite the day's full run, which is the one that gets committed.
+        Path json = dir.resolve(r.scenario() + (r.quick() ? "-quick-" : "-") + LocalDate.now(ZoneOffset.UTC) + ".json");
         Files.writeString(json, toJson(r, now).encodePrettily() + "\n", StandardCharsets.UTF_8);
         Path md = dir.resolve("RESULTS.md");
         if (!Files.exists(md)) {

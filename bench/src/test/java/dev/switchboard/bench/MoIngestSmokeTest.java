@@ -44,7 +44,7 @@ class MoIngestSmokeTest {
             assertTrue(json.getJsonObject("latencyMs").containsKey(field), "latencyMs." + field);
         }
         assertEquals("mo-ingest", json.getString("scenario"));
-        assertTrue(outcome.file().getFileName().toString().matches("mo-ingest-\\d{4}-\\d{2}-\\d{2}\\.json"));
+        assertTrue(outcome.file().getFileName().toString().matches("mo-ingest-quick-\\d{4}-\\d{2}-\\d{2}\\.json"));
         String md = Files.readString(results.resolve("RESULTS.md"));
         assertTrue(md.contains("| mo-ingest | quick |"), md);
     }
