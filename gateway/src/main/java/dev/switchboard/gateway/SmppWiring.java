@@ -17,6 +17,7 @@ import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.inbox.messages.AccountReceiptStore;
 import dev.switchboard.inbox.messages.DeliveryTracker;
 import dev.switchboard.inbox.messages.FragmentStore;
+import dev.switchboard.inbox.messages.InboundBatcher;
 import dev.switchboard.inbox.messages.InboundService;
 import dev.switchboard.inbox.messages.OutboxStore;
 import dev.switchboard.inbox.persistence.Ids;
@@ -69,7 +70,8 @@ final class SmppWiring implements AutoCloseable {
     /** {@code mediaLinks} are the public links to media that outbound SMS render into their text. */
     static SmppWiring start(GatewayConfig config, Vertx vertx, Transactor db, Ids ids, Clock clock, MediaLinks mediaLinks)
             throws Exception {
-        InboundService inbound = new InboundService(db, ids);
+        // What SMPP peers send is group-committed: each PDU is still answered only after its own commit.
+        InboundService inbound = new InboundService(db, ids, new InboundBatcher(vertx, db));
         DeliveryTracker tracker = new DeliveryTracker(db);
         FragmentStore fragments = new FragmentStore(db, inbound, clock, config.smpp().reassemblyTimeout(), new SegmentJoiner());
         SmppInbound smppInbound = new SmppInbound(inbound, fragments);

@@ -137,11 +137,8 @@ public final class FragmentStore {
      */
     public Future<Outcome> accept(InboundFragment f) {
         SetKey set = new SetKey(f.to(), f.source(), f.from(), f.scheme(), f.reference(), f.total());
-        return db.inTransaction(tx -> tx.lockNumbers(Set.of(f.to())).compose(served -> {
-            if (served.isEmpty()) {
-                return Future.failedFuture(InboxException.notFound("number " + f.to()));
-            }
-            return tx.query("SELECT digest = sha256(int4send($8::int) || $9::bytea) AS same, carrier_ref FROM sms_fragments_done"
+        // Group-committed with whole messages when the InboundService has a batcher.
+        return inbound.onServedNumber(f.to(), tx -> tx.query("SELECT digest = sha256(int4send($8::int) || $9::bytea) AS same, carrier_ref FROM sms_fragments_done"
                             + " WHERE " + SET + " AND part = $7 AND done_at > $10",
                             set.tuple().addInteger(f.part()).addInteger(f.dataCoding()).addBuffer(Buffer.buffer(f.payload()))
                                     .addOffsetDateTime(Times.db(tx.now().minus(timeout))))
@@ -156,8 +153,7 @@ public final class FragmentStore {
                         }
                         // Other text under a delivered set's key: the peer reused the reference for a new message.
                         return tx.query("DELETE FROM sms_fragments_done WHERE " + SET, set.tuple()).compose(v -> keep(tx, set, f));
-                    });
-        }));
+                    }));
     }
 
     private Future<Outcome> keep(Tx tx, SetKey set, InboundFragment f) {

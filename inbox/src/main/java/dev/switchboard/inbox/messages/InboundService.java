@@ -12,20 +12,31 @@ import dev.switchboard.inbox.persistence.Tx;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Messages arriving from carriers. The returned future completes only after the commit, so a
- * carrier adapter acknowledges the carrier only once the message is safe.
+ * carrier adapter acknowledges the carrier only once the message is safe. With an {@link
+ * InboundBatcher} many messages share one commit (each still completes after its own); without
+ * one, each message is a transaction of its own.
  */
 public final class InboundService {
     private final Transactor db;
     private final Ids ids;
     private final ConversationStore conversations;
+    private final InboundBatcher batcher;
 
+    /** One transaction per message. */
     public InboundService(Transactor db, Ids ids) {
+        this(db, ids, null);
+    }
+
+    /** Messages (and {@link FragmentStore} segments) group-committed by {@code batcher}; null for one transaction each. */
+    public InboundService(Transactor db, Ids ids, InboundBatcher batcher) {
         this.db = db;
         this.ids = ids;
         this.conversations = new ConversationStore(ids);
+        this.batcher = batcher;
     }
 
     /** Whether the number is served here, for adapters that must refuse other destinations up front. */
@@ -35,11 +46,22 @@ public final class InboundService {
     }
 
     public Future<Message> receive(InboundMessage inbound) {
-        return db.inTransaction(tx -> tx.lockNumbers(Set.of(inbound.to())).compose(served -> {
+        return onServedNumber(inbound.to(), tx -> insert(tx, inbound));
+    }
+
+    /**
+     * Runs {@code work} in a transaction (the batch's, with a batcher) that has locked the number and
+     * found it served, else fails with {@link InboxException.Kind#NOT_FOUND}; completes after the commit.
+     */
+    <T> Future<T> onServedNumber(String number, Function<Tx, Future<T>> work) {
+        if (batcher != null) {
+            return batcher.submit(number, work);
+        }
+        return db.inTransaction(tx -> tx.lockNumbers(Set.of(number)).compose(served -> {
             if (served.isEmpty()) {
-                return Future.failedFuture(InboxException.notFound("number " + inbound.to()));
+                return Future.failedFuture(InboxException.notFound("number " + number));
             }
-            return insert(tx, inbound);
+            return work.apply(tx);
         }));
     }
 

@@ -2,6 +2,7 @@ package dev.switchboard.inbox.persistence;
 
 import dev.switchboard.inbox.model.SyncEvent;
 import dev.switchboard.inbox.sync.SyncLog;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /** One open transaction: its connection, the clock reading it was stamped with, and the events it appended. */
 public final class Tx {
@@ -56,6 +58,35 @@ public final class Tx {
     /** Appends an event to the number's sync log; the number must be locked by this transaction. */
     public Future<SyncEvent> emit(String number, String type, JsonObject data) {
         return syncLog.append(conn, number, type, now, data).onSuccess(events::add);
+    }
+
+    /**
+     * Runs {@code work} inside a savepoint of this transaction: when it fails, what it wrote (rows,
+     * sync-log sequence numbers, events) is rolled back and the rest of the transaction carries on.
+     * The returned future holds the work's own outcome; it fails only when the savepoint itself
+     * cannot be set, released or rolled back to, and then the transaction is no longer usable.
+     * Only for a transaction begun by {@link Transactor#inTransactionWithSavepoints}: the one
+     * {@link Transactor#inTransaction} begins is rolled back at its first failed statement.
+     */
+    public <T> Future<AsyncResult<T>> savepoint(Function<Tx, Future<T>> work) {
+        int mark = events.size();
+        return conn.query("SAVEPOINT one_message").execute().compose(v -> {
+            Future<T> done;
+            try {
+                done = work.apply(this);
+            } catch (RuntimeException e) {
+                done = Future.failedFuture(e);
+            }
+            return done.transform(ar -> {
+                if (ar.succeeded()) {
+                    return conn.query("RELEASE SAVEPOINT one_message").execute().map(r -> (AsyncResult<T>) ar);
+                }
+                return conn.query("ROLLBACK TO SAVEPOINT one_message").execute().map(r -> {
+                    events.subList(mark, events.size()).clear();
+                    return (AsyncResult<T>) ar;
+                });
+            });
+        });
     }
 
     List<SyncEvent> events() { return events; }

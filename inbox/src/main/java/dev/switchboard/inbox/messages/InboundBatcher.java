@@ -1,0 +1,172 @@
+package dev.switchboard.inbox.messages;
+
+import dev.switchboard.inbox.InboxException;
+import dev.switchboard.inbox.persistence.Transactor;
+import dev.switchboard.inbox.persistence.Tx;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Group commit for what carriers send: many inbound messages share one transaction, and each
+ * caller's future still completes only after the commit that made its own message durable, so an
+ * adapter that answers the carrier then acknowledges nothing a crash could lose.
+ *
+ * <p>Requests queue in arrival order. A batch is at most {@link #MAX_BATCH} of them, gathered for
+ * at most {@link #MAX_WAIT} (or for as long as the previous batch took to commit: one batch is in
+ * flight at a time). Its transaction locks every number it touches in one statement, in number
+ * order ({@link Tx#lockNumbers}, so it cannot deadlock with any other writer), then applies the
+ * requests one after the other in arrival order, each in a savepoint of its own: a request that
+ * fails has its writes (and its sync-log sequence numbers) rolled back and fails alone, with its
+ * own error, while the others commit. Per-number sync-log order is therefore arrival order, and
+ * stays gapless. If the commit fails, every request of the batch fails and nothing of it is stored.
+ *
+ * <p>A request for a number not served fails with {@link InboxException.Kind#NOT_FOUND}.
+ */
+public final class InboundBatcher {
+    /** Most requests committed by one transaction. */
+    public static final int MAX_BATCH = 64;
+    /** Longest a request waits for others to join its batch when no batch is in flight. */
+    public static final Duration MAX_WAIT = Duration.ofMillis(2);
+
+    private final Vertx vertx;
+    private final Context context;
+    private final Transactor db;
+    private final int maxBatch;
+    private final long maxWaitMillis;
+
+    // Touched on the context only.
+    private final ArrayDeque<Request<?>> queue = new ArrayDeque<>();
+    private boolean inFlight;
+    private long timer = -1;
+
+    public InboundBatcher(Vertx vertx, Transactor db) {
+        this(vertx, db, MAX_BATCH, MAX_WAIT);
+    }
+
+    /** For tests: other bounds. A zero wait starts a batch as soon as none is in flight. */
+    public InboundBatcher(Vertx vertx, Transactor db, int maxBatch, Duration maxWait) {
+        if (maxBatch < 1 || maxWait.isNegative()) {
+            throw new IllegalArgumentException("batch size must be positive and wait not negative");
+        }
+        this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
+        this.db = db;
+        this.maxBatch = maxBatch;
+        this.maxWaitMillis = maxWait.toMillis();
+    }
+
+    /**
+     * Runs {@code work} in a batch transaction that has locked {@code number} and found it served.
+     * The work must not lock other numbers. Completes after the commit.
+     */
+    public <T> Future<T> submit(String number, Function<Tx, Future<T>> work) {
+        Request<T> request = new Request<>(number, work, Promise.promise(), db.hold());
+        context.runOnContext(v -> enqueue(request));
+        return request.promise.future();
+    }
+
+    private void enqueue(Request<?> request) {
+        queue.add(request);
+        if (inFlight) {
+            return;
+        }
+        if (queue.size() >= maxBatch || maxWaitMillis == 0) {
+            flush();
+        } else if (timer < 0) {
+            timer = vertx.setTimer(maxWaitMillis, id -> {
+                timer = -1;
+                flush();
+            });
+        }
+    }
+
+    private void flush() {
+        if (inFlight || queue.isEmpty()) {
+            return;
+        }
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+            timer = -1;
+        }
+        List<Request<?>> batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
+        while (batch.size() < maxBatch && !queue.isEmpty()) {
+            batch.add(queue.poll());
+        }
+        inFlight = true;
+        run(batch).onComplete(done -> {
+            inFlight = false;
+            // Whatever queued meanwhile has waited a commit already: start its batch now.
+            flush();
+        });
+    }
+
+    private Future<Void> run(List<Request<?>> batch) {
+        Set<String> numbers = new TreeSet<>();
+        batch.forEach(r -> numbers.add(r.number));
+        Future<Void> committed;
+        try {
+            committed = db.inTransactionWithSavepoints(tx -> tx.lockNumbers(numbers).compose(served -> {
+                Future<Void> chain = Future.succeededFuture();
+                for (Request<?> r : batch) {
+                    chain = chain.compose(v -> r.apply(tx, served));
+                }
+                return chain;
+            }));
+        } catch (RuntimeException e) {
+            committed = Future.failedFuture(e);
+        }
+        return committed.transform(ar -> {
+            for (Request<?> r : batch) {
+                r.finish(ar);
+            }
+            return Future.<Void>succeededFuture();
+        });
+    }
+
+    private static final class Request<T> {
+        final String number;
+        final Function<Tx, Future<T>> work;
+        final Promise<T> promise;
+        final Runnable release;
+        AsyncResult<T> outcome;
+
+        Request(String number, Function<Tx, Future<T>> work, Promise<T> promise, Runnable release) {
+            this.number = number;
+            this.work = work;
+            this.promise = promise;
+            this.release = release;
+        }
+
+        Future<Void> apply(Tx tx, Set<String> served) {
+            if (!served.contains(number)) {
+                outcome = Future.failedFuture(InboxException.notFound("number " + number));
+                return Future.succeededFuture();
+            }
+            return tx.savepoint(work).map(result -> {
+                outcome = result;
+                return null;
+            });
+        }
+
+        void finish(AsyncResult<Void> commit) {
+            release.run();
+            if (commit.failed()) {
+                promise.fail(commit.cause());
+            } else if (outcome == null) {
+                promise.fail(new IllegalStateException("batch committed without applying this request"));
+            } else {
+                promise.handle(outcome);
+            }
+        }
+    }
+}
