@@ -46,19 +46,9 @@ class StreamHeartbeatTest {
     void anIdleStreamSendsHeartbeatsWithoutSeq() throws Exception {
         Device d = gw.primary("+390666670001");
         List<String> frames = new CopyOnWriteArrayList<>();
-        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .subprotocols(StreamRoute.SUBPROTOCOL, "bearer." + d.token())
-                .buildAsync(URI.create("ws://127.0.0.1:" + gw.uri().getPort() + "/v1/stream?since=0"), new WebSocket.Listener() {
-                    @Override
-                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                        frames.add(data.toString());
-                        webSocket.request(1);
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
+        WebSocket socket = rawStream(d, frames);
         try {
-            dev.switchboard.gateway.support.Eventually.await("two heartbeats", WAIT,
-                    () -> frames.stream().filter(DeviceStream.HEARTBEAT::equals).count() >= 2);
+            awaitHeartbeats(frames, 2);
             assertEquals("{\"type\":\"heartbeat\"}", DeviceStream.HEARTBEAT);
             assertTrue(frames.get(0).contains("\"seq\""), "events first, heartbeats only when idle: " + frames);
         } finally {
@@ -75,11 +65,37 @@ class StreamHeartbeatTest {
         try (SyncStream stream = laptop.client().stream(CursorStore.inMemory(0), events)) {
             stream.start();
             events.await("connected", WAIT, r -> r.connects() == 1);
-            Thread.sleep(1_000); // several heartbeats
+            // A second stream of the same device, opened later with the same interval, sees the heartbeats:
+            // by the time it has seen several, the Java client's stream has been sent at least as many.
+            List<String> observed = new CopyOnWriteArrayList<>();
+            WebSocket observer = rawStream(laptop, observed);
+            try {
+                awaitHeartbeats(observed, 3);
+            } finally {
+                observer.abort();
+            }
             peer.client().send(primary.number(), "after the heartbeats");
             events.await("the message", WAIT, r -> r.count(e -> e.type().equals("message.created")) == 1);
             assertEquals(1, events.connects(), "heartbeats never break the connection");
             assertNull(events.disconnectCause());
         }
+    }
+
+    private static WebSocket rawStream(Device d, List<String> frames) throws Exception {
+        return HttpClient.newHttpClient().newWebSocketBuilder()
+                .subprotocols(StreamRoute.SUBPROTOCOL, "bearer." + d.token())
+                .buildAsync(URI.create("ws://127.0.0.1:" + gw.uri().getPort() + "/v1/stream?since=0"), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        frames.add(data.toString());
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+    }
+
+    private static void awaitHeartbeats(List<String> frames, int count) {
+        dev.switchboard.gateway.support.Eventually.await(count + " heartbeats", WAIT,
+                () -> frames.stream().filter(DeviceStream.HEARTBEAT::equals).count() >= count);
     }
 }
