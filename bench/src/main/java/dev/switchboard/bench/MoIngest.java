@@ -1,14 +1,8 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.client.DeviceCredentials;
-import dev.switchboard.client.DeviceKeys;
-import dev.switchboard.client.LinkRequest;
-import dev.switchboard.client.SwitchboardClient;
-import dev.switchboard.gateway.Gateway;
-import dev.switchboard.gateway.config.ConfigLoader;
-import dev.switchboard.gateway.config.GatewayConfig;
-import dev.switchboard.gateway.database.DatabaseEndpoint;
-import dev.switchboard.gateway.database.EmbeddedDatabase;
+import dev.switchboard.bench.support.BenchDatabase;
+import dev.switchboard.bench.support.BenchGateway;
+import dev.switchboard.bench.support.Percentiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -20,34 +14,22 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import org.jsmpp.bean.Alphabet;
@@ -104,7 +86,6 @@ final class MoIngest implements Scenario {
         int poolSize = o.integer("pool", 16, 16);
         int concurrency = binds * window;
 
-        Path dataDir = Files.createTempDirectory("switchboard-bench");
         List<String> numbers = new ArrayList<>();
         for (int i = 0; i < numberCount; i++) {
             numbers.add(String.format("+3906150%05d", i));
@@ -112,52 +93,32 @@ final class MoIngest implements Scenario {
         JsonObject details = new JsonObject().put("numbers", numberCount).put("devicesPerNumber", 2).put("binds", binds)
                 .put("window", window).put("seconds", seconds).put("poolSize", poolSize)
                 .put("offeredLoadSweep", "not implemented yet: runs at 100% (as fast as acknowledged) only");
-        EmbeddedDatabase pg = EmbeddedDatabase.start(dataDir, 0);
-        try {
-            DatabaseEndpoint endpoint = pg.endpoint();
-            GatewayRun run = runGateway(endpoint, dataDir, numbers, binds, window, seconds, poolSize, details);
-            double baseline = runBaseline(endpoint, numbers, concurrency, seconds, poolSize, details);
+        try (BenchDatabase db = BenchDatabase.start()) {
+            GatewayRun run = runGateway(db, numbers, binds, window, seconds, poolSize, details);
+            double baseline = runBaseline(db, numbers, concurrency, seconds, poolSize, details);
             return new Result(name(), o.quick(), run.rate, "msg/s",
                     new Result.Baseline("one-row-per-transaction (UPDATE numbers.last_seq + INSERT)", baseline, "commits/s"),
                     run.lost, run.duplicated, run.latency, details);
-        } finally {
-            pg.close();
-            deleteTree(dataDir);
         }
     }
 
     private record GatewayRun(double rate, long lost, long duplicated, Result.Latency latency) {}
 
-    private GatewayRun runGateway(DatabaseEndpoint endpoint, Path dataDir, List<String> numbers, int binds, int window, int seconds,
+    private GatewayRun runGateway(BenchDatabase db, List<String> numbers, int binds, int window, int seconds,
                                   int poolSize, JsonObject details) throws Exception {
-        String admin = UUID.randomUUID().toString();
         JsonArray served = new JsonArray();
         numbers.forEach(served::add);
-        Map<String, String> env = new HashMap<>();
-        env.put("SWITCHBOARD_HTTP_HOST", "127.0.0.1");
-        env.put("SWITCHBOARD_HTTP_PORT", "0");
-        env.put("SWITCHBOARD_SMPP_SERVER_PORT", Integer.toString(freePort()));  // 0 disables the server
-        env.put("SWITCHBOARD_ADMIN_TOKEN", admin);
-        env.put("SWITCHBOARD_DATABASE_URL", endpoint.jdbcUrl());
-        env.put("SWITCHBOARD_DATABASE_USER", endpoint.user());
-        if (endpoint.password() != null) {
-            env.put("SWITCHBOARD_DATABASE_PASSWORD", endpoint.password().value());
-        }
-        env.put("SWITCHBOARD_DATABASE_POOL_SIZE", Integer.toString(poolSize));
-        env.put("SWITCHBOARD_DATABASE_EMBEDDED_DATA_DIR", dataDir.resolve("gateway").toString());
-        env.put("SWITCHBOARD_SMPP_SERVER_ACCOUNTS", new JsonArray().add(new JsonObject().put("systemId", "bench").put("password", "bench")
-                .put("numbers", served).put("throughput", 100_000)).encode());
-        GatewayConfig config = new ConfigLoader(env).load(Path.of("does-not-exist.yaml"), false);
-
+        Map<String, String> env = Map.of("SWITCHBOARD_SMPP_SERVER_ACCOUNTS", new JsonArray().add(new JsonObject()
+                .put("systemId", "bench").put("password", "bench").put("numbers", served).put("throughput", 100_000)).encode());
         Vertx clientVertx = Vertx.vertx();
         List<StreamedDevice> devices = new ArrayList<>();
         List<SMPPSession> sessions = new ArrayList<>();
-        try (Gateway gateway = Gateway.start(config, Clock.systemUTC())) {
-            URI uri = URI.create("http://127.0.0.1:" + gateway.httpPort());
-            int smppPort = gateway.smppPort().orElseThrow();
+        try (BenchGateway gateway = BenchGateway.start(db, poolSize, true, env)) {
+            URI uri = gateway.uri();
+            int smppPort = gateway.smppPort();
 
             long setupStart = System.nanoTime();
-            devices.addAll(enroll(uri, admin, numbers));
+            gateway.enroll(numbers, 1, 4).values().forEach(list -> list.forEach(d -> devices.add(new StreamedDevice(d.number(), d.token()))));
             // The client's default allows 50 sockets per server; each device holds one.
             WebSocketClient ws = clientVertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(devices.size() + 16));
             ConcurrentHistogram deliveryMicros = new ConcurrentHistogram(3);
@@ -238,7 +199,7 @@ final class MoIngest implements Scenario {
             long duplicatesAtDevices = devices.stream().mapToLong(d -> d.duplicates.get()).sum();
 
             // Every acknowledged message committed exactly once.
-            Map<Long, Long> rows = committedBenchMessages(endpoint);
+            Map<Long, Long> rows = committedBenchMessages(db);
             long missingInDb = 0;
             long duplicatesInDb = 0;
             long committedNotAcked = 0;
@@ -256,7 +217,7 @@ final class MoIngest implements Scenario {
                 }
             }
             if (missingInDb > 0) {
-                try (Connection c = jdbc(endpoint); Statement st = c.createStatement();
+                try (Connection c = db.jdbc(); Statement st = c.createStatement();
                      ResultSet rs = st.executeQuery("SELECT count(*), max(content::text) FROM messages WHERE direction = 'in'")) {
                     rs.next();
                     details.put("inboundRows", rs.getLong(1)).put("sampleContent", rs.getString(2));
@@ -268,8 +229,8 @@ final class MoIngest implements Scenario {
                     .put("missingInDatabase", missingInDb).put("duplicatesInDatabase", duplicatesInDb)
                     .put("missingAtDevices", missingAtDevices).put("duplicatesAtDevices", duplicatesAtDevices)
                     .put("deliveryFrames", deliveryMicros.getTotalCount())
-                    .put("submitToAckMs", percentiles(ackMicros));
-            return new GatewayRun(rate, missingInDb + missingAtDevices, duplicatesInDb + duplicatesAtDevices, latency(deliveryMicros));
+                    .put("submitToAckMs", Percentiles.json(ackMicros));
+            return new GatewayRun(rate, missingInDb + missingAtDevices, duplicatesInDb + duplicatesAtDevices, Percentiles.ofMicros(deliveryMicros));
         } finally {
             for (SMPPSession s : sessions) {
                 try {
@@ -304,45 +265,9 @@ final class MoIngest implements Scenario {
         }
     }
 
-    /** Serves each number, enrolls its primary and links a companion, a few numbers at a time. */
-    private static List<StreamedDevice> enroll(URI uri, String admin, List<String> numbers) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<java.util.concurrent.Future<List<StreamedDevice>>> futures = new ArrayList<>();
-            for (String number : numbers) {
-                futures.add(pool.submit(() -> {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri.resolve("/v1/numbers"))
-                            .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("number", number).encode())).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() / 100 != 2) {
-                        throw new IllegalStateException("serving " + number + ": " + r.statusCode() + " " + r.body());
-                    }
-                    String code = new JsonObject(r.body()).getString("enrollmentCode");
-                    DeviceKeys primaryKeys = DeviceKeys.generate();
-                    DeviceCredentials primary = new SwitchboardClient(uri, http).enrollPrimary(number, code, "phone", primaryKeys);
-                    DeviceKeys companionKeys = DeviceKeys.generate();
-                    SwitchboardClient fresh = new SwitchboardClient(uri, http);
-                    LinkRequest request = fresh.createLinkRequest("tablet", companionKeys);
-                    new SwitchboardClient(uri, http).withCredentials(primary).withKeys(primaryKeys).approveLink(request.qr(), primaryKeys);
-                    DeviceCredentials companion = fresh.awaitApproval(request, Duration.ofSeconds(30));
-                    return List.of(new StreamedDevice(number, primary.token()), new StreamedDevice(number, companion.token()));
-                }));
-            }
-            List<StreamedDevice> all = new ArrayList<>();
-            for (var f : futures) {
-                all.addAll(f.get(120, TimeUnit.SECONDS));
-            }
-            return all;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static Map<Long, Long> committedBenchMessages(DatabaseEndpoint endpoint) throws Exception {
+    private static Map<Long, Long> committedBenchMessages(BenchDatabase db) throws Exception {
         Map<Long, Long> rows = new HashMap<>();
-        try (Connection c = jdbc(endpoint); Statement st = c.createStatement();
+        try (Connection c = db.jdbc(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT content->'parts'->0->>'text', count(*) FROM messages WHERE direction = 'in'"
                      + " AND content->'parts'->0->>'text' LIKE '" + PREFIX + "%' GROUP BY 1")) {
             while (rs.next()) {
@@ -352,19 +277,14 @@ final class MoIngest implements Scenario {
         return rows;
     }
 
-    private static Connection jdbc(DatabaseEndpoint endpoint) throws Exception {
-        return DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.user(),
-                endpoint.password() == null ? null : endpoint.password().value());
-    }
-
     /**
      * The physical baseline: {@code concurrency} loops, each running one transaction per row
      * (sequence update on the number's row, then the insert) through a Vert.x PG pool of the
      * gateway's size, on the same database, for the same time.
      */
-    private static double runBaseline(DatabaseEndpoint endpoint, List<String> numbers, int concurrency, int seconds, int poolSize,
+    private static double runBaseline(BenchDatabase db, List<String> numbers, int concurrency, int seconds, int poolSize,
                                       JsonObject details) throws Exception {
-        try (Connection c = jdbc(endpoint); Statement st = c.createStatement()) {
+        try (Connection c = db.jdbc(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE bench_numbers (number TEXT PRIMARY KEY, last_seq BIGINT NOT NULL DEFAULT 0)");
             st.execute("CREATE TABLE bench_messages (number TEXT NOT NULL REFERENCES bench_numbers (number), seq BIGINT NOT NULL,"
                     + " content JSONB NOT NULL, created_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (number, seq))");
@@ -372,7 +292,7 @@ final class MoIngest implements Scenario {
         }
         Vertx vertx = Vertx.vertx();
         Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(poolSize).setMaxWaitQueueSize(10_000))
-                .connectingTo(endpoint.connectOptions()).using(vertx).build();
+                .connectingTo(db.endpoint().connectOptions()).using(vertx).build();
         try {
             AtomicLong commits = new AtomicLong();
             AtomicLong failures = new AtomicLong();
@@ -389,13 +309,13 @@ final class MoIngest implements Scenario {
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
             long rows;
-            try (Connection c = jdbc(endpoint); Statement st = c.createStatement();
+            try (Connection c = db.jdbc(); Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT count(*) FROM bench_messages")) {
                 rs.next();
                 rows = rs.getLong(1);
             }
             details.put("baseline", new JsonObject().put("commits", commits.get()).put("failures", failures.get())
-                    .put("rows", rows).put("concurrency", concurrency).put("commitMs", percentiles(micros)));
+                    .put("rows", rows).put("concurrency", concurrency).put("commitMs", Percentiles.json(micros)));
             if (rows != commits.get()) {
                 throw new IllegalStateException("baseline committed " + commits.get() + " but the table holds " + rows);
             }
@@ -427,32 +347,5 @@ final class MoIngest implements Scenario {
                     }
                     baselineLoop(pool, numbers, deadline, nextId, commits, failures, micros, done);
                 });
-    }
-
-    private static Result.Latency latency(Histogram micros) {
-        if (micros.getTotalCount() == 0) {
-            return new Result.Latency(0, 0, 0);
-        }
-        return new Result.Latency(micros.getValueAtPercentile(50) / 1000.0, micros.getValueAtPercentile(99) / 1000.0,
-                micros.getValueAtPercentile(99.9) / 1000.0);
-    }
-
-    private static JsonObject percentiles(Histogram micros) {
-        Result.Latency l = latency(micros);
-        return new JsonObject().put("p50", l.p50()).put("p99", l.p99()).put("p999", l.p999());
-    }
-
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("could not delete " + dir + ": " + e);
-        }
     }
 }
