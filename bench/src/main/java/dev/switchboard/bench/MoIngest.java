@@ -2,7 +2,13 @@ package dev.switchboard.bench;
 
 import dev.switchboard.bench.support.BenchDatabase;
 import dev.switchboard.bench.support.BenchGateway;
+import dev.switchboard.bench.moingest.LoadPhase;
+import dev.switchboard.bench.moingest.SmppLoad;
 import dev.switchboard.bench.support.Percentiles;
+import dev.switchboard.bench.support.SweepPlot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -50,7 +56,6 @@ import org.jsmpp.session.SMPPSession;
  * concurrency: one transaction per row, {@code UPDATE ... last_seq = last_seq + 1} then INSERT.
  */
 final class MoIngest implements Scenario {
-    private static final String PREFIX = "bench-";
     private static final String UPDATE_SEQ = "UPDATE bench_numbers SET last_seq = last_seq + 1 WHERE number = $1 RETURNING last_seq";
     private static final String INSERT_ROW = "INSERT INTO bench_messages (number, seq, content, created_at) VALUES ($1, $2, $3::jsonb, now())";
 
@@ -83,7 +88,10 @@ final class MoIngest implements Scenario {
         int binds = o.integer("binds", 4, 4);
         int window = o.integer("window", 32, 32);
         int seconds = o.integer("seconds", 3, 30);
+        int warmup = o.integer("warmup", 1, 10);
+        int sweepSeconds = o.integer("sweep-seconds", 1, 15);
         int poolSize = o.integer("pool", 16, 16);
+        List<Integer> sweep = sweepPercents(o.values().getOrDefault("sweep", "25,50,75,100"));
         int concurrency = binds * window;
 
         List<String> numbers = new ArrayList<>();
@@ -91,146 +99,108 @@ final class MoIngest implements Scenario {
             numbers.add(String.format("+3906150%05d", i));
         }
         JsonObject details = new JsonObject().put("numbers", numberCount).put("devicesPerNumber", 2).put("binds", binds)
-                .put("window", window).put("seconds", seconds).put("poolSize", poolSize)
-                .put("offeredLoadSweep", "not implemented yet: runs at 100% (as fast as acknowledged) only");
+                .put("window", window).put("warmupSeconds", warmup).put("seconds", seconds).put("sweepSeconds", sweepSeconds)
+                .put("poolSize", poolSize);
         try (BenchDatabase db = BenchDatabase.start()) {
-            GatewayRun run = runGateway(db, numbers, binds, window, seconds, poolSize, details);
+            GatewayRun run = runGateway(db, numbers, binds, window, warmup, seconds, sweep, sweepSeconds, poolSize, details);
             double baseline = runBaseline(db, numbers, concurrency, seconds, poolSize, details);
-            return new Result(name(), o.quick(), run.rate, "msg/s",
+            details.put("targets", targets(run, baseline));
+            Result r = new Result(name(), o.quick(), run.max.achievedPerSecond(), "msg/s",
                     new Result.Baseline("one-row-per-transaction (UPDATE numbers.last_seq + INSERT)", baseline, "commits/s"),
-                    run.lost, run.duplicated, run.latency, details);
+                    run.lost, run.duplicated, Percentiles.ofMicros(run.max.deliveryMicros()), details);
+            details.put("plot", plot(r, run, o).toString());
+            return r;
         }
     }
 
-    private record GatewayRun(double rate, long lost, long duplicated, Result.Latency latency) {}
+    private static List<Integer> sweepPercents(String spec) {
+        if (spec.equals("none")) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(spec.split(",")).map(String::trim).map(Integer::parseInt).toList();
+    }
 
-    private GatewayRun runGateway(BenchDatabase db, List<String> numbers, int binds, int window, int seconds,
-                                  int poolSize, JsonObject details) throws Exception {
+    /** The goals for this scenario, and whether this run met them. */
+    private static JsonObject targets(GatewayRun run, double baseline) {
+        JsonObject t = new JsonObject();
+        t.put("ratioAtLeast1", run.max.achievedPerSecond() >= baseline);
+        run.sweep.stream().filter(p -> p.offeredPercent() == 50).findFirst().ifPresent(half ->
+                t.put("p99Under50msAtHalfRate", Percentiles.ofMicros(half.deliveryMicros()).p99() < 50)
+                        .put("p99AtHalfRateMs", Percentiles.ofMicros(half.deliveryMicros()).p99()));
+        return t;
+    }
+
+    /** Writes the sweep's plot next to the results: {@code mo-ingest[-quick]-<date>.png}. */
+    private static Path plot(Result r, GatewayRun run, Options o) throws IOException {
+        List<SweepPlot.Point> points = new ArrayList<>();
+        for (LoadPhase p : run.sweep) {
+            Result.Latency l = Percentiles.ofMicros(p.deliveryMicros());
+            points.add(new SweepPlot.Point(p.offeredPerSecond(), p.achievedPerSecond(), l.p50(), l.p99(), l.p999()));
+        }
+        Result.Latency max = r.latencyMs();
+        points.add(new SweepPlot.Point(run.max.achievedPerSecond(), run.max.achievedPerSecond(), max.p50(), max.p99(), max.p999()));
+        Files.createDirectories(o.resultsDir());
+        Path file = o.resultsDir().resolve("mo-ingest" + (o.quick() ? "-quick-" : "-") + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                + ".png");
+        SweepPlot.write(file, String.format(java.util.Locale.ROOT, "mo-ingest: submit_sm to device frame (%s)%s", ResultWriter.machine(),
+                        o.quick() ? " - smoke run" : ""), "msg/s", points, r.baseline().value(), "one row per transaction");
+        return file;
+    }
+
+    private record GatewayRun(LoadPhase max, List<LoadPhase> sweep, long lost, long duplicated) {}
+
+    private GatewayRun runGateway(BenchDatabase db, List<String> numbers, int binds, int window, int warmupSeconds, int seconds,
+                                  List<Integer> sweepPercents, int sweepSeconds, int poolSize, JsonObject details) throws Exception {
         JsonArray served = new JsonArray();
         numbers.forEach(served::add);
         Map<String, String> env = Map.of("SWITCHBOARD_SMPP_SERVER_ACCOUNTS", new JsonArray().add(new JsonObject()
-                .put("systemId", "bench").put("password", "bench").put("numbers", served).put("throughput", 100_000)).encode());
+                        .put("systemId", "bench").put("password", "bench").put("numbers", served).put("throughput", 100_000)).encode(),
+                "SWITCHBOARD_SMPP_SERVER_WINDOW", Integer.toString(window));
         Vertx clientVertx = Vertx.vertx();
         List<StreamedDevice> devices = new ArrayList<>();
         List<SMPPSession> sessions = new ArrayList<>();
         try (BenchGateway gateway = BenchGateway.start(db, poolSize, true, env)) {
             URI uri = gateway.uri();
-            int smppPort = gateway.smppPort();
-
             long setupStart = System.nanoTime();
             gateway.enroll(numbers, 1, 4).values().forEach(list -> list.forEach(d -> devices.add(new StreamedDevice(d.number(), d.token()))));
-            // The client's default allows 50 sockets per server; each device holds one.
-            WebSocketClient ws = clientVertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(devices.size() + 16));
-            ConcurrentHistogram deliveryMicros = new ConcurrentHistogram(3);
-            Map<Long, Long> sentAt = new ConcurrentHashMap<>();
-            for (StreamedDevice d : devices) {
-                d.socket = ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(uri.getPort())
-                                .setURI("/v1/stream?since=0").addHeader("Authorization", "Bearer " + d.token))
-                        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-                d.socket.textMessageHandler(text -> onFrame(d, text, sentAt, deliveryMicros));
-            }
-            details.put("setupSeconds", (System.nanoTime() - setupStart) / 1e9);
-
             for (int b = 0; b < binds; b++) {
                 SMPPSession s = new SMPPSession();
                 s.setTransactionTimer(30_000);
-                s.connectAndBind("127.0.0.1", smppPort, new BindParameter(BindType.BIND_TRX, "bench", "bench", "",
+                s.connectAndBind("127.0.0.1", gateway.smppPort(), new BindParameter(BindType.BIND_TRX, "bench", "bench", "",
                         TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null));
                 sessions.add(s);
             }
-
-            Set<Long> acked = ConcurrentHashMap.newKeySet();
-            AtomicLong refused = new AtomicLong();
-            AtomicLong nextId = new AtomicLong();
-            ConcurrentHistogram ackMicros = new ConcurrentHistogram(3);
-            long start = System.nanoTime();
-            long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
-            ExecutorService submitters = Executors.newFixedThreadPool(binds * window);
-            for (SMPPSession s : sessions) {
-                for (int w = 0; w < window; w++) {
-                    submitters.execute(() -> {
-                        while (System.nanoTime() < deadline) {
-                            long id = nextId.getAndIncrement();
-                            String to = numbers.get((int) (id % numbers.size()));
-                            long t0 = System.nanoTime();
-                            sentAt.put(id, t0);
-                            try {
-                                s.submitShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN,
-                                        "4477009" + (10_000 + id % 1000), TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN,
-                                        to.substring(1), new ESMClass(), (byte) 0, (byte) 1, null, null, new RegisteredDelivery(0),
-                                        (byte) 0, new GeneralDataCoding(Alphabet.ALPHA_DEFAULT), (byte) 0,
-                                        (PREFIX + id).getBytes(StandardCharsets.US_ASCII));
-                                ackMicros.recordValue((System.nanoTime() - t0) / 1000);
-                                acked.add(id);
-                            } catch (Exception e) {
-                                refused.incrementAndGet();
-                            }
-                        }
-                    });
-                }
-            }
-            submitters.shutdown();
-            if (!submitters.awaitTermination(seconds + 120L, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("submitters did not finish");
-            }
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            double rate = acked.size() / elapsed;
-
-            // Every device must see every acknowledged message of its number.
-            Map<String, List<Long>> expected = new HashMap<>();
-            for (long id : acked) {
-                expected.computeIfAbsent(numbers.get((int) (id % numbers.size())), k -> new ArrayList<>()).add(id);
-            }
-            long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            long missingAtDevices;
-            do {
-                missingAtDevices = 0;
+            try (SmppLoad load = new SmppLoad(sessions, window, numbers)) {
+                // The client's default allows 50 sockets per server; each device holds one.
+                WebSocketClient ws = clientVertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(devices.size() + 16));
                 for (StreamedDevice d : devices) {
-                    for (long id : expected.getOrDefault(d.number, List.of())) {
-                        if (!d.seen.contains(id)) {
-                            missingAtDevices++;
-                        }
-                    }
+                    d.socket = ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(uri.getPort())
+                                    .setURI("/v1/stream?since=0").addHeader("Authorization", "Bearer " + d.token))
+                            .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    d.socket.textMessageHandler(text -> onFrame(d, text, load));
                 }
-                if (missingAtDevices > 0) {
-                    Thread.sleep(100);
-                }
-            } while (missingAtDevices > 0 && System.nanoTime() < drainDeadline);
-            long duplicatesAtDevices = devices.stream().mapToLong(d -> d.duplicates.get()).sum();
+                details.put("setupSeconds", (System.nanoTime() - setupStart) / 1e9);
 
-            // Every acknowledged message committed exactly once.
-            Map<Long, Long> rows = committedBenchMessages(db);
-            long missingInDb = 0;
-            long duplicatesInDb = 0;
-            long committedNotAcked = 0;
-            for (long id : acked) {
-                long n = rows.getOrDefault(id, 0L);
-                if (n == 0) {
-                    missingInDb++;
-                } else if (n > 1) {
-                    duplicatesInDb += n - 1;
+                // Warm-up: JIT, connection pools and caches, at full speed; checked for loss but not reported.
+                LoadPhase warm = LoadPhase.closedLoop("warm-up", warmupSeconds);
+                runPhase(load, warm);
+                LoadPhase max = LoadPhase.closedLoop("100% (as fast as acknowledged)", seconds);
+                runPhase(load, max);
+                System.out.printf(java.util.Locale.ROOT, "mo-ingest: maximum rate %.1f msg/s%n", max.achievedPerSecond());
+                List<LoadPhase> sweep = new ArrayList<>();
+                for (int percent : sweepPercents) {
+                    LoadPhase p = LoadPhase.paced(percent, max.achievedPerSecond(), sweepSeconds);
+                    runPhase(load, p);
+                    System.out.printf(java.util.Locale.ROOT, "mo-ingest: %d%% offered %.1f -> %.1f msg/s, p99 %.1f ms%n", percent,
+                            p.offeredPerSecond(), p.achievedPerSecond(), Percentiles.ofMicros(p.deliveryMicros()).p99());
+                    sweep.add(p);
                 }
+                JsonArray phases = new JsonArray().add(warm.toJson()).add(max.toJson());
+                sweep.forEach(p -> phases.add(p.toJson()));
+                details.put("phases", phases);
+                Checks checks = check(db, load, devices, details);
+                return new GatewayRun(max, sweep, checks.lost, checks.duplicated);
             }
-            for (long id : rows.keySet()) {
-                if (!acked.contains(id)) {
-                    committedNotAcked++;
-                }
-            }
-            if (missingInDb > 0) {
-                try (Connection c = db.jdbc(); Statement st = c.createStatement();
-                     ResultSet rs = st.executeQuery("SELECT count(*), max(content::text) FROM messages WHERE direction = 'in'")) {
-                    rs.next();
-                    details.put("inboundRows", rs.getLong(1)).put("sampleContent", rs.getString(2));
-                }
-            }
-            details.put("acknowledged", acked.size()).put("refusedOrFailedSubmits", refused.get())
-                    .put("committedRows", rows.values().stream().mapToLong(Long::longValue).sum())
-                    .put("committedNotAcknowledged", committedNotAcked)
-                    .put("missingInDatabase", missingInDb).put("duplicatesInDatabase", duplicatesInDb)
-                    .put("missingAtDevices", missingAtDevices).put("duplicatesAtDevices", duplicatesAtDevices)
-                    .put("deliveryFrames", deliveryMicros.getTotalCount())
-                    .put("submitToAckMs", Percentiles.json(ackMicros));
-            return new GatewayRun(rate, missingInDb + missingAtDevices, duplicatesInDb + duplicatesAtDevices, Percentiles.ofMicros(deliveryMicros));
         } finally {
             for (SMPPSession s : sessions) {
                 try {
@@ -243,7 +213,58 @@ final class MoIngest implements Scenario {
         }
     }
 
-    private static void onFrame(StreamedDevice d, String text, Map<Long, Long> sentAt, Histogram deliveryMicros) {
+    /** Runs one phase, then waits (up to 30 s) until both devices of every number saw its messages, so phases do not overlap. */
+    private static void runPhase(SmppLoad load, LoadPhase phase) throws InterruptedException {
+        load.run(phase);
+        phase.awaitDelivered(2, java.time.Duration.ofSeconds(30));
+    }
+
+    private record Checks(long lost, long duplicated) {}
+
+    /** Every acknowledged message committed exactly once, and seen exactly once by both devices of its number. */
+    private static Checks check(BenchDatabase db, SmppLoad load, List<StreamedDevice> devices, JsonObject details) throws Exception {
+        Set<Long> acked = load.acknowledged();
+        Map<String, List<Long>> expected = new HashMap<>();
+        for (long id : acked) {
+            expected.computeIfAbsent(load.numberOf(id), k -> new ArrayList<>()).add(id);
+        }
+        long missingAtDevices = 0;
+        for (StreamedDevice d : devices) {
+            for (long id : expected.getOrDefault(d.number, List.of())) {
+                if (!d.seen.contains(id)) {
+                    missingAtDevices++;
+                }
+            }
+        }
+        long duplicatesAtDevices = devices.stream().mapToLong(d -> d.duplicates.get()).sum();
+        Map<Long, Long> rows = committedBenchMessages(db);
+        long missingInDb = 0;
+        long duplicatesInDb = 0;
+        long committedNotAcked = 0;
+        for (long id : acked) {
+            long n = rows.getOrDefault(id, 0L);
+            if (n == 0) {
+                missingInDb++;
+            } else if (n > 1) {
+                duplicatesInDb += n - 1;
+            }
+        }
+        for (long id : rows.keySet()) {
+            if (!acked.contains(id)) {
+                committedNotAcked++;
+            }
+        }
+        details.put("ingestTransactions", ingestTransactions(db));
+        details.put("acknowledged", acked.size())
+                .put("committedRows", rows.values().stream().mapToLong(Long::longValue).sum())
+                .put("committedNotAcknowledged", committedNotAcked)
+                .put("missingInDatabase", missingInDb).put("duplicatesInDatabase", duplicatesInDb)
+                .put("missingAtDevices", missingAtDevices).put("duplicatesAtDevices", duplicatesAtDevices)
+                .put("deliveryFrames", devices.stream().mapToLong(d -> d.seen.size()).sum());
+        return new Checks(missingInDb + missingAtDevices, duplicatesInDb + duplicatesAtDevices);
+    }
+
+    private static void onFrame(StreamedDevice d, String text, SmppLoad load) {
         long now = System.nanoTime();
         JsonObject frame = new JsonObject(text);
         if (!"message.created".equals(frame.getString("type"))) {
@@ -251,17 +272,31 @@ final class MoIngest implements Scenario {
         }
         JsonObject data = frame.getJsonObject("data");
         String body = data == null ? null : data.getString("text");
-        if (body == null || !body.startsWith(PREFIX) || !"in".equals(data.getString("direction"))) {
+        if (body == null || !body.startsWith(SmppLoad.PREFIX) || !"in".equals(data.getString("direction"))) {
             return;
         }
-        long id = Long.parseLong(body.substring(PREFIX.length()));
+        long id = Long.parseLong(body.substring(SmppLoad.PREFIX.length()));
         if (!d.seen.add(id)) {
             d.duplicates.incrementAndGet();
             return;
         }
-        Long t0 = sentAt.get(id);
-        if (t0 != null) {
-            deliveryMicros.recordValue(Math.max(0, (now - t0) / 1000));
+        SmppLoad.Sent sent = load.sent(id);
+        if (sent != null) {
+            sent.phase().delivered((now - sent.nanos()) / 1000, 2);
+        }
+    }
+
+    /**
+     * How many messages each ingest transaction committed: one batch's messages share the
+     * transaction's timestamp, so grouping the rows by {@code created_at} recovers the batches.
+     */
+    private static JsonObject ingestTransactions(BenchDatabase db) throws Exception {
+        try (Connection c = db.jdbc(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*), avg(n), percentile_disc(0.5) WITHIN GROUP (ORDER BY n), max(n)"
+                     + " FROM (SELECT count(*) AS n FROM messages WHERE direction = 'in' GROUP BY created_at) batches")) {
+            rs.next();
+            return new JsonObject().put("transactions", rs.getLong(1)).put("meanMessages", Math.round(rs.getDouble(2) * 10) / 10.0)
+                    .put("medianMessages", rs.getLong(3)).put("maxMessages", rs.getLong(4));
         }
     }
 
@@ -269,9 +304,9 @@ final class MoIngest implements Scenario {
         Map<Long, Long> rows = new HashMap<>();
         try (Connection c = db.jdbc(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT content->'parts'->0->>'text', count(*) FROM messages WHERE direction = 'in'"
-                     + " AND content->'parts'->0->>'text' LIKE '" + PREFIX + "%' GROUP BY 1")) {
+                     + " AND content->'parts'->0->>'text' LIKE '" + SmppLoad.PREFIX + "%' GROUP BY 1")) {
             while (rs.next()) {
-                rows.put(Long.parseLong(rs.getString(1).substring(PREFIX.length())), rs.getLong(2));
+                rows.put(Long.parseLong(rs.getString(1).substring(SmppLoad.PREFIX.length())), rs.getLong(2));
             }
         }
         return rows;
@@ -337,7 +372,7 @@ final class MoIngest implements Scenario {
         long t0 = System.nanoTime();
         pool.withTransaction(c -> c.preparedQuery(UPDATE_SEQ).execute(Tuple.of(number))
                         .compose(rs -> c.preparedQuery(INSERT_ROW).execute(Tuple.of(number, rs.iterator().next().getLong(0),
-                                new JsonObject().put("text", PREFIX + id).encode()))))
+                                new JsonObject().put("text", SmppLoad.PREFIX + id).encode()))))
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
                         commits.incrementAndGet();

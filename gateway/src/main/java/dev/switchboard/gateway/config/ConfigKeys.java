@@ -41,6 +41,8 @@ public final class ConfigKeys {
     public static final Key SMPP_SERVER_PORT = Key.integer("smpp.server.port", 2775, 0, 65_535);
     /** A list of accounts; from the environment it is given as JSON. */
     public static final Key SMPP_SERVER_ACCOUNTS = Key.list("smpp.server.accounts");
+    /** PDUs of one bind worked on at once; each waits for its commit, so it is the bind's effective window. */
+    public static final Key SMPP_SERVER_WINDOW = Key.integer("smpp.server.window", 32, 1, 1_000);
 
     /** The carriers' SMSCs Switchboard binds to; from the environment it is given as JSON. */
     public static final Key SMPP_CARRIERS = Key.list("smpp.carriers");
@@ -54,7 +56,7 @@ public final class ConfigKeys {
     public static final List<Key> ALL = List.of(HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY_BYTES, HTTP_PUBLIC_URL, ADMIN_TOKEN,
             DEVICES_MAX_COMPANIONS, DEVICES_PRIMARY_CHECKIN_DAYS, DEVICES_LINK_TTL_SECONDS, DEVICES_ENROLLMENT_TTL_HOURS,
             DEVICES_CHECKIN_SWEEP_MINUTES, MEDIA_DIR, MEDIA_MAX_BYTES, MEDIA_PUBLIC_LINK_TTL_HOURS, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD,
-            DATABASE_POOL_SIZE, DATABASE_EMBEDDED_DATA_DIR, DATABASE_EMBEDDED_PORT, SMPP_SERVER_PORT, SMPP_SERVER_ACCOUNTS, SMPP_CARRIERS,
+            DATABASE_POOL_SIZE, DATABASE_EMBEDDED_DATA_DIR, DATABASE_EMBEDDED_PORT, SMPP_SERVER_PORT, SMPP_SERVER_ACCOUNTS, SMPP_SERVER_WINDOW, SMPP_CARRIERS,
             SMPP_REASSEMBLY_TIMEOUT_SECONDS, RCS_PROVIDERS);
 
     private ConfigKeys() {}

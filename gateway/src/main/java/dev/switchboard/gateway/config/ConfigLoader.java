@@ -64,7 +64,8 @@ public final class ConfigLoader {
                         v.secret(ConfigKeys.DATABASE_PASSWORD), v.integer(ConfigKeys.DATABASE_POOL_SIZE),
                         new GatewayConfig.Embedded(dataDir, v.integer(ConfigKeys.DATABASE_EMBEDDED_PORT))),
                 new SmppServerSettings(v.integer(ConfigKeys.SMPP_SERVER_PORT),
-                        SmppAccountsReader.read(ConfigKeys.SMPP_SERVER_ACCOUNTS.name(), list(ConfigKeys.SMPP_SERVER_ACCOUNTS, lists))),
+                        SmppAccountsReader.read(ConfigKeys.SMPP_SERVER_ACCOUNTS.name(), list(ConfigKeys.SMPP_SERVER_ACCOUNTS, lists)),
+                        v.integer(ConfigKeys.SMPP_SERVER_WINDOW)),
                 SmppCarriersReader.read(ConfigKeys.SMPP_CARRIERS.name(), list(ConfigKeys.SMPP_CARRIERS, lists)),
                 new GatewayConfig.Smpp(v.integer(ConfigKeys.SMPP_REASSEMBLY_TIMEOUT_SECONDS)),
                 new GatewayConfig.Rcs(RcsProvidersReader.read(ConfigKeys.RCS_PROVIDERS.name(), list(ConfigKeys.RCS_PROVIDERS, lists))));

@@ -11,6 +11,8 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -21,14 +23,20 @@ import java.util.function.Function;
  * caller's future still completes only after the commit that made its own message durable, so an
  * adapter that answers the carrier then acknowledges nothing a crash could lose.
  *
- * <p>Requests queue in arrival order. A batch is at most {@link #MAX_BATCH} of them, gathered for
- * at most {@link #MAX_WAIT} (or for as long as the previous batch took to commit: one batch is in
- * flight at a time). Its transaction locks every number it touches in one statement, in number
- * order ({@link Tx#lockNumbers}, so it cannot deadlock with any other writer), then applies the
- * requests one after the other in arrival order, each in a savepoint of its own: a request that
- * fails has its writes (and its sync-log sequence numbers) rolled back and fails alone, with its
- * own error, while the others commit. Per-number sync-log order is therefore arrival order, and
- * stays gapless. If the commit fails, every request of the batch fails and nothing of it is stored.
+ * <p>Requests queue in arrival order. A batch is at most {@link #MAX_BATCH} of them; it starts when
+ * it is full, when its oldest request has waited {@link #MAX_WAIT}, or as soon as another batch
+ * committed (what queued meanwhile has waited a commit already). Up to {@link #MAX_IN_FLIGHT}
+ * batches run at once, on their own connections, so ingest is not one connection's round trips
+ * in a row. A number is in at most one batch in flight: its requests stay queued, in order, until
+ * that batch ends, so per-number order is arrival order and a number held by another writer
+ * stalls only the batch that has it, not the ones behind it.
+ *
+ * <p>A batch's transaction locks every number it touches in one statement, in number order
+ * ({@link Tx#lockNumbers}, so it cannot deadlock with any other writer), then applies its requests
+ * one after the other in arrival order, each in a savepoint of its own: a request that fails has
+ * its writes (and its sync-log sequence numbers) rolled back and fails alone, with its own error,
+ * while the others commit, so each number's sync log stays gapless. If the commit fails, every
+ * request of the batch fails and nothing of it is stored.
  *
  * <p>A request for a number not served fails with {@link InboxException.Kind#NOT_FOUND}.
  */
@@ -37,32 +45,42 @@ public final class InboundBatcher {
     public static final int MAX_BATCH = 64;
     /** Longest a request waits for others to join its batch when no batch is in flight. */
     public static final Duration MAX_WAIT = Duration.ofMillis(2);
+    /** Most batches committing at once (each holds a pooled connection while it runs). */
+    public static final int MAX_IN_FLIGHT = 4;
 
     private final Vertx vertx;
     private final Context context;
     private final Transactor db;
     private final int maxBatch;
     private final long maxWaitMillis;
+    private final int maxInFlight;
 
     // Touched on the context only.
     private final ArrayDeque<Request<?>> queue = new ArrayDeque<>();
-    private boolean inFlight;
+    /** The numbers of the batches in flight; requests for them wait in the queue. */
+    private final Set<String> busy = new HashSet<>();
+    private int inFlight;
     private long timer = -1;
 
     public InboundBatcher(Vertx vertx, Transactor db) {
-        this(vertx, db, MAX_BATCH, MAX_WAIT);
+        this(vertx, db, MAX_BATCH, MAX_WAIT, MAX_IN_FLIGHT);
     }
 
-    /** For tests: other bounds. A zero wait starts a batch as soon as none is in flight. */
+    /** For tests: other bounds. A zero wait starts a batch as soon as a slot is free. */
     public InboundBatcher(Vertx vertx, Transactor db, int maxBatch, Duration maxWait) {
-        if (maxBatch < 1 || maxWait.isNegative()) {
-            throw new IllegalArgumentException("batch size must be positive and wait not negative");
+        this(vertx, db, maxBatch, maxWait, MAX_IN_FLIGHT);
+    }
+
+    public InboundBatcher(Vertx vertx, Transactor db, int maxBatch, Duration maxWait, int maxInFlight) {
+        if (maxBatch < 1 || maxWait.isNegative() || maxInFlight < 1) {
+            throw new IllegalArgumentException("batch size and batches in flight must be positive and wait not negative");
         }
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.db = db;
         this.maxBatch = maxBatch;
         this.maxWaitMillis = maxWait.toMillis();
+        this.maxInFlight = maxInFlight;
     }
 
     /**
@@ -77,9 +95,6 @@ public final class InboundBatcher {
 
     private void enqueue(Request<?> request) {
         queue.add(request);
-        if (inFlight) {
-            return;
-        }
         if (queue.size() >= maxBatch || maxWaitMillis == 0) {
             flush();
         } else if (timer < 0) {
@@ -90,29 +105,45 @@ public final class InboundBatcher {
         }
     }
 
+    /** Starts batches while a slot is free and some queued request's number is not in flight. */
     private void flush() {
-        if (inFlight || queue.isEmpty()) {
-            return;
-        }
         if (timer >= 0) {
             vertx.cancelTimer(timer);
             timer = -1;
         }
-        List<Request<?>> batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
-        while (batch.size() < maxBatch && !queue.isEmpty()) {
-            batch.add(queue.poll());
+        while (inFlight < maxInFlight && !queue.isEmpty()) {
+            List<Request<?>> batch = take();
+            if (batch.isEmpty()) {
+                break;
+            }
+            Set<String> numbers = new TreeSet<>();
+            batch.forEach(r -> numbers.add(r.number));
+            busy.addAll(numbers);
+            inFlight++;
+            run(batch, numbers).onComplete(done -> {
+                inFlight--;
+                busy.removeAll(numbers);
+                flush();
+            });
         }
-        inFlight = true;
-        run(batch).onComplete(done -> {
-            inFlight = false;
-            // Whatever queued meanwhile has waited a commit already: start its batch now.
-            flush();
-        });
+        // What is left waits for a slot or for its number's batch; each batch that ends calls this again.
     }
 
-    private Future<Void> run(List<Request<?>> batch) {
-        Set<String> numbers = new TreeSet<>();
-        batch.forEach(r -> numbers.add(r.number));
+    /** Removes from the queue, in order, up to a batch of requests whose numbers are not in flight. */
+    private List<Request<?>> take() {
+        List<Request<?>> batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
+        Iterator<Request<?>> it = queue.iterator();
+        while (batch.size() < maxBatch && it.hasNext()) {
+            Request<?> r = it.next();
+            if (!busy.contains(r.number)) {
+                batch.add(r);
+                it.remove();
+            }
+        }
+        return batch;
+    }
+
+    private Future<Void> run(List<Request<?>> batch, Set<String> numbers) {
         Future<Void> committed;
         try {
             committed = db.inTransactionWithSavepoints(tx -> tx.lockNumbers(numbers).compose(served -> {

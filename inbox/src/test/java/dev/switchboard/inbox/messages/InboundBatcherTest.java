@@ -161,12 +161,7 @@ class InboundBatcherTest {
             Future<Message> blocked = inbound.receive(sms(LOCKED, "held-1"));
             Future<Message> sameBatch = inbound.receive(sms(B, "held-2"));
             // The batch is waiting for the number's lock, inside its transaction.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (await(pool.query("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                    + " AND datname = current_database()").execute()).iterator().next().getLong(0) == 0) {
-                assertTrue(System.nanoTime() < deadline, "the batch never waited for the lock");
-                Thread.sleep(10);
-            }
+            awaitLockWaiters(1);
             assertFalse(blocked.isComplete(), "not answered while the batch cannot commit");
             assertFalse(sameBatch.isComplete(), "nor is anything else of its batch");
             assertFalse(createdTexts(B).contains("held-2"), "and nothing of it is visible");
@@ -176,6 +171,57 @@ class InboundBatcherTest {
             assertTrue(createdTexts(LOCKED).contains("held-1"));
         } finally {
             await(holder.close());
+        }
+    }
+
+    @Test
+    void aNumberHeldElsewhereStallsOnlyItsOwnBatchAndKeepsItsOrder() throws Exception {
+        // One request per batch, two batches at once: a batch starts as soon as a request arrives.
+        InboundService inbound = new InboundService(db, ids, new InboundBatcher(vertx, db, 1, NEVER, 2));
+        SqlConnection holder = await(pool.getConnection());
+        try {
+            await(holder.query("BEGIN").execute());
+            await(holder.preparedQuery("SELECT 1 FROM numbers WHERE number = $1 FOR UPDATE").execute(Tuple.of(LOCKED)));
+            Future<Message> first = inbound.receive(sms(LOCKED, "stall-1"));
+            awaitLockWaiters(1);
+            Future<Message> second = inbound.receive(sms(LOCKED, "stall-2"));
+            Message other = await(inbound.receive(sms(C, "stall-other")));
+
+            assertEquals("stall-other", other.content().text(), "another number commits in the free slot meanwhile");
+            assertTrue(createdTexts(C).contains("stall-other"));
+            assertFalse(first.isComplete(), "the held number's batch still waits");
+            assertFalse(second.isComplete(), "and its next message waits behind it");
+            assertEquals(1, lockWaiters(), "queued, not racing the first one for the lock");
+            await(holder.query("COMMIT").execute());
+            await(first);
+            await(second);
+            List<String> texts = createdTexts(LOCKED);
+            assertEquals(texts.indexOf("stall-1") + 1, texts.indexOf("stall-2"), "arrival order kept for the number");
+            assertGapless(LOCKED);
+        } finally {
+            await(holder.close());
+        }
+    }
+
+    /** Sessions of this database waiting for a row lock. */
+    private static long lockWaiters() throws Exception {
+        return await(pool.query("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                + " AND datname = current_database()").execute()).iterator().next().getLong(0);
+    }
+
+    /** Polls on a Vert.x timer (not a sleeping test thread) until {@code n} sessions wait for a lock. */
+    private static void awaitLockWaiters(long n) throws Exception {
+        io.vertx.core.Promise<Void> reached = io.vertx.core.Promise.promise();
+        long timer = vertx.setPeriodic(10, id -> pool.query("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                + " AND datname = current_database()").execute().onSuccess(rows -> {
+                    if (rows.iterator().next().getLong(0) >= n) {
+                        reached.tryComplete();
+                    }
+                }));
+        try {
+            await(reached.future());
+        } finally {
+            vertx.cancelTimer(timer);
         }
     }
 

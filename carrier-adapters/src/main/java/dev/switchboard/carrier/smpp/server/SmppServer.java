@@ -48,7 +48,6 @@ public final class SmppServer implements AutoCloseable {
     private static final AtomicInteger THREADS = new AtomicInteger();
     // jsmpp's SMPPServerSessionListener defaults, kept.
     private static final int INITIATION_TIMER_MS = 5_000;
-    private static final int PDU_PROCESSOR_DEGREE = 3;
     private static final int QUEUE_CAPACITY = 100;
 
     private final SmppServerSettings settings;
@@ -97,7 +96,7 @@ public final class SmppServer implements AutoCloseable {
             Connection conn = new SocketConnection(socket);
             conn.setSoTimeout(INITIATION_TIMER_MS);
             PDUSender sender = new SynchronizedPDUSender(new DefaultPDUSender());
-            return new SMPPServerSession(conn, null, receiver, null, PDU_PROCESSOR_DEGREE, QUEUE_CAPACITY, sender,
+            return new SMPPServerSession(conn, null, receiver, null, settings.window(), Math.max(QUEUE_CAPACITY, 2 * settings.window()), sender,
                     new GuardedPduReader(sender, conn.getOutputStream()));
         } catch (IOException | RuntimeException e) {
             socket.close();
