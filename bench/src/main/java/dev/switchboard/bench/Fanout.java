@@ -49,7 +49,7 @@ final class Fanout implements Scenario {
     @Override
     public String description() {
         return "E2EE messages between 2 numbers x 5 streamed devices vs the same sealing alone"
-                + " (--senders, --seconds, --warmup, --seal-seconds, --decrypt-threads, --text-length, --companions, --pool)";
+                + " (--senders, --seconds, --warmup-seconds, --seal-seconds, --decrypt-threads, --text-length, --companions, --pool)";
     }
 
     private record Setup(int senders, int seconds, int warmup, int sealSeconds, int decryptThreads, int textLength,
@@ -65,7 +65,7 @@ final class Fanout implements Scenario {
 
     @Override
     public Result run(Options o) throws Exception {
-        Setup s = new Setup(o.integer("senders", 2, 4), o.integer("seconds", 2, 30), o.integer("warmup", 5, 50),
+        Setup s = new Setup(o.integer("senders", 2, 4), o.integer("seconds", 2, 30), o.integer("warmup-seconds", 1, 10),
                 o.integer("seal-seconds", 1, 5), o.integer("decrypt-threads", 2, 2), o.integer("text-length", 100, 100),
                 o.integer("companions", 4, 4), o.integer("pool", 8, 16));
         if (s.companions() < 1 || s.companions() > 4 || s.senders() < 1 || s.senders() > 2 * s.devicesPerNumber()) {
@@ -74,7 +74,7 @@ final class Fanout implements Scenario {
         CpuSnapshot.requireThreadCpu();
         ClientThreads threads = new ClientThreads();
         JsonObject details = new JsonObject().put("numbers", 2).put("devicesPerNumber", s.devicesPerNumber())
-                .put("senders", s.senders()).put("seconds", s.seconds()).put("warmupMessagesPerSender", s.warmup())
+                .put("senders", s.senders()).put("seconds", s.seconds()).put("warmupSeconds", s.warmup())
                 .put("decryptThreads", s.decryptThreads()).put("textLength", s.textLength()).put("poolSize", s.poolSize())
                 .put("target", "none stated by issue 7 for fanout: messages/s against the sealing alone, and server CPU"
                         + " per message against seal CPU per message, are reported as they are");
@@ -145,15 +145,15 @@ final class Fanout implements Scenario {
                 details.put("setupSeconds", round((System.nanoTime() - setupStart) / 1e9));
                 details.put("senderDevices", new JsonArray(senders.stream().map(FanoutDevice::label).toList()));
 
-                progress("warm-up: %d messages from each of %d senders", s.warmup(), s.senders());
-                sendAll(senderPool, senders, ledger, false, 0, s.warmup());
+                progress("warm-up: %d s with %d senders", s.warmup(), s.senders());
+                sendAll(senderPool, senders, ledger, false, System.nanoTime() + TimeUnit.SECONDS.toNanos(s.warmup()));
                 if (!ledger.awaitAllRead(TimeUnit.SECONDS.toNanos(60))) {
                     progress("warm-up messages still unread by some device after 60 s (counted as lost)");
                 }
 
                 progress("measuring for %d s with %d senders", s.seconds(), s.senders());
                 CpuSnapshot start = CpuSnapshot.take(postgres);
-                sendAll(senderPool, senders, ledger, true, start.wallNanos() + TimeUnit.SECONDS.toNanos(s.seconds()), 0);
+                sendAll(senderPool, senders, ledger, true, start.wallNanos() + TimeUnit.SECONDS.toNanos(s.seconds()));
                 boolean drained = ledger.awaitAllRead(TimeUnit.SECONDS.toNanos(30));
                 CpuSnapshot end = CpuSnapshot.take(postgres);
 
@@ -186,27 +186,28 @@ final class Fanout implements Scenario {
         }
     }
 
-    private static final String CPU_METHOD = "server = (JVM process CPU - CPU of the client's Java threads) + PostgreSQL"
-            + " processes' CPU, over the measured window (first send to the last device read). Client threads are known by"
-            + " id: the bench's sender, HTTP-executor and decrypting pools, the client Vert.x event loops carrying the"
-            + " device WebSockets (registered from their callbacks), and the JDK HttpClient's own threads. The remainder"
-            + " of the process CPU not on any live Java thread (GC, JIT, VM) is counted as the server's (jvmNative):"
-            + " an upper bound, since it also serves the client; serverLowerBound leaves it out. PostgreSQL CPU is read"
-            + " from /proc (postmaster + children, incl. exited ones).";
+    private static final String CPU_METHOD = "Over the measured window (first send to the last device read), the gateway"
+            + " runs in this JVM: per-thread CPU (ThreadMXBean) of every Java thread, split into client threads known by id"
+            + " (sender, HTTP-executor and decrypting pools, the client Vert.x event loops carrying the device WebSockets,"
+            + " the JDK HttpClient's threads) and the rest (gatewayThreads); JIT and GC threads from /proc/self/task;"
+            + " vmOther = process CPU - Java threads - JIT - GC. server = gatewayThreads + vmOther + GC x the gateway"
+            + " threads' share of allocated bytes + PostgreSQL (postmaster and children from /proc). JIT is a warm-up"
+            + " cost and left out (serverUpperBound charges JIT and all GC to the server; serverLowerBound counts only"
+            + " gatewayThreads + PostgreSQL).";
 
     /**
-     * Runs every sender on its own thread: {@code count} messages each, or (measured) until
-     * {@code deadline}. Each message is registered in the ledger before it is sealed, so the send
-     * time includes the sealing, as a user would see it.
+     * Runs every sender on its own thread, one message after the other, until {@code deadline}. Each
+     * message is registered in the ledger before it is sealed, so its send time includes the sealing,
+     * as a user would see it.
      */
     private static void sendAll(ExecutorService pool, List<FanoutDevice> senders, Ledger ledger, boolean measured,
-                                long deadline, int count) throws InterruptedException {
+                                long deadline) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(senders.size());
         for (FanoutDevice d : senders) {
             String peer = peerOf(d.number());
             pool.execute(() -> {
                 try {
-                    for (int i = 0; measured ? System.nanoTime() < deadline : i < count; i++) {
+                    while (System.nanoTime() < deadline) {
                         Ledger.Outgoing m = ledger.sending(measured);
                         try {
                             E2eeSender.Sent sent = d.sender().send(peer, m.text());
@@ -220,7 +221,7 @@ final class Fanout implements Scenario {
                 }
             });
         }
-        if (!done.await(measured ? TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime()) + 120 : 300, TimeUnit.SECONDS)) {
+        if (!done.await(TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime()) + 120, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the senders did not finish");
         }
     }

@@ -1,8 +1,6 @@
 package dev.switchboard.bench.fanout;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -14,11 +12,9 @@ import java.util.OptionalLong;
  */
 public final class PostgresCpu {
     private final long postmasterPid;
-    private final long ticksPerSecond;
 
-    private PostgresCpu(long postmasterPid, long ticksPerSecond) {
+    private PostgresCpu(long postmasterPid) {
         this.postmasterPid = postmasterPid;
-        this.ticksPerSecond = ticksPerSecond;
     }
 
     /**
@@ -26,59 +22,20 @@ public final class PostgresCpu {
      * {@code SELECT pg_backend_pid()}. Empty where {@code /proc} cannot be read.
      */
     public static Optional<PostgresCpu> ofBackend(long backendPid) {
-        Optional<long[]> stat = stat(backendPid);
-        if (stat.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new PostgresCpu(stat.get()[0], clockTicks()));
-    }
-
-    public long postmasterPid() {
-        return postmasterPid;
+        return ProcStat.ofProcess(backendPid).map(backend -> new PostgresCpu(backend.ppid()));
     }
 
     /** Total CPU nanoseconds of the server so far, or empty when it cannot be read. */
     public OptionalLong cpuNanos() {
-        Optional<long[]> self = stat(postmasterPid);
-        if (self.isEmpty()) {
+        Optional<ProcStat> postmaster = ProcStat.ofProcess(postmasterPid);
+        if (postmaster.isEmpty()) {
             return OptionalLong.empty();
         }
-        long[] s = self.get();
-        long ticks = s[1] + s[2] + s[3] + s[4];
-        for (ProcessHandle child : ProcessHandle.of(postmasterPid).map(p -> p.children().toList()).orElse(java.util.List.of())) {
-            Optional<long[]> c = stat(child.pid());
-            if (c.isPresent()) {
-                ticks += c.get()[1] + c.get()[2];
-            }
+        long nanos = postmaster.get().ownNanos() + postmaster.get().reapedChildrenNanos();
+        List<ProcessHandle> children = ProcessHandle.of(postmasterPid).map(p -> p.children().toList()).orElse(List.of());
+        for (ProcessHandle child : children) {
+            nanos += ProcStat.ofProcess(child.pid()).map(ProcStat::ownNanos).orElse(0L);
         }
-        return OptionalLong.of(ticks * 1_000_000_000L / ticksPerSecond);
-    }
-
-    /** {ppid, utime, stime, cutime, cstime} of {@code pid} from {@code /proc/<pid>/stat}. */
-    private static Optional<long[]> stat(long pid) {
-        try {
-            String text = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // The command name is in parentheses and may contain spaces: the fields start after the last ')'.
-            String[] f = text.substring(text.lastIndexOf(')') + 2).trim().split(" ");
-            // f[0] is field 3 (state): ppid is field 4, utime..cstime are fields 14..17.
-            return Optional.of(new long[] {Long.parseLong(f[1]), Long.parseLong(f[11]), Long.parseLong(f[12]),
-                    Long.parseLong(f[13]), Long.parseLong(f[14])});
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** USER_HZ, the unit of /proc times: {@code getconf CLK_TCK}, 100 when it cannot be asked. */
-    private static long clockTicks() {
-        try {
-            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).trim();
-            return p.waitFor() == 0 ? Long.parseLong(out) : 100;
-        } catch (IOException | RuntimeException e) {
-            return 100;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 100;
-        }
+        return OptionalLong.of(nanos);
     }
 }
