@@ -34,6 +34,10 @@ final class ReceiptText {
             "(?<![\\p{Alnum}_])(id|sub|dlvrd|delivrd|submit[\\s_]*date|done[\\s_]*date|stat|err|text)\\s*:",
             Pattern.CASE_INSENSITIVE);
 
+    // Compiled once: String.replaceAll and split would compile them on every call (receipts are a hot path).
+    private static final Pattern KEY_SEPARATORS = Pattern.compile("[\\s_]");
+    private static final Pattern BLANKS = Pattern.compile("\\s+");
+
     private final Map<String, String> fields;
 
     private ReceiptText(Map<String, String> fields) { this.fields = fields; }
@@ -62,7 +66,7 @@ final class ReceiptText {
     }
 
     private static String canonical(String key) {
-        String k = key.toLowerCase(Locale.ROOT).replaceAll("[\\s_]", "");
+        String k = KEY_SEPARATORS.matcher(key.toLowerCase(Locale.ROOT)).replaceAll("");
         return k.equals("delivrd") ? DLVRD : k;
     }
 
@@ -72,7 +76,7 @@ final class ReceiptText {
         if (value == null || value.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(value.split("\\s+", 2)[0]);
+        return Optional.of(BLANKS.split(value, 2)[0]);
     }
 
     /** The whole field, for {@code text:} whose value may contain spaces. */

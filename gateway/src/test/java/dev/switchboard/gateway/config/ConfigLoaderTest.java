@@ -137,6 +137,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void smppServerWindowDefaultsTo32AndIsBounded() {
+        Path absent = Path.of("absent.yaml");
+        assertEquals(32, new ConfigLoader(Map.of()).load(absent, false).smppServer().window());
+        assertEquals(64, new ConfigLoader(Map.of("SWITCHBOARD_SMPP_SERVER_WINDOW", "64")).load(absent, false).smppServer().window());
+        for (String bad : java.util.List.of("0", "1001", "many")) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> new ConfigLoader(Map.of("SWITCHBOARD_SMPP_SERVER_WINDOW", bad)).load(absent, false), bad);
+            assertTrue(e.getMessage().contains("smpp.server.window"), e.getMessage());
+        }
+    }
+
+    @Test
     void everyShippedKeyIsKnownAndEveryKnownKeyIsShipped() throws Exception {
         String text = Files.readString(SHIPPED);
         for (ConfigKeys.Key key : ConfigKeys.ALL) {

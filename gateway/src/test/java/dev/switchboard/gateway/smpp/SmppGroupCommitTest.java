@@ -51,6 +51,7 @@ class SmppGroupCommitTest {
     private static final String LOCKED = "+390619190003";
     /** In the account, but not served by the gateway: the batch finds it missing and fails that message only. */
     private static final String NOT_SERVED = "+390619190004";
+    private static final String HELD = "+390619190005";
     private static final int PORT = freePort();
     private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -58,13 +59,14 @@ class SmppGroupCommitTest {
     static final TestGateway gw = TestGateway.perClass(Map.of(
             "SWITCHBOARD_SMPP_SERVER_PORT", Integer.toString(PORT),
             "SWITCHBOARD_SMPP_SERVER_ACCOUNTS", "[{\"systemId\":\"burst\",\"password\":\"secret\",\"numbers\":[\"" + FIRST + "\",\""
-                    + SECOND + "\",\"" + LOCKED + "\",\"" + NOT_SERVED + "\"],\"throughput\":100000}]"));
+                    + SECOND + "\",\"" + LOCKED + "\",\"" + NOT_SERVED + "\",\"" + HELD + "\"],\"throughput\":100000}]"));
 
     @BeforeAll
     static void serve() throws Exception {
         gw.primary(FIRST);
         gw.primary(SECOND);
         gw.primary(LOCKED);
+        gw.primary(HELD);
     }
 
     private static int freePort() {
@@ -230,6 +232,51 @@ class SmppGroupCommitTest {
             assertTrue(answer.get(WAIT.toSeconds(), TimeUnit.SECONDS).matches("[0-9a-f]{16}"));
             assertEquals(List.of("held back"), createdInOrder(LOCKED));
         } finally {
+            session.unbindAndClose();
+        }
+    }
+
+    @Test
+    void oneBindKeepsAnsweringOtherNumbersWhileManyOfItsSubmitsWaitForALockedOne() throws Exception {
+        // Each submit_sm holds a processing thread of its bind until its commit; with jsmpp's default of
+        // three, three submits to a locked number stalled the whole bind. The window (32) is the limit now.
+        SMPPSession session = bind();
+        java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try (Connection holder = gw.jdbc()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement("SELECT 1 FROM numbers WHERE number = ? FOR UPDATE")) {
+                lock.setString(1, HELD);
+                lock.executeQuery().close();
+            }
+            List<java.util.concurrent.Future<String>> held = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String text = "held-" + i;
+                held.add(senders.submit(() -> submit(session, HELD, text)));
+            }
+            Eventually.await("a batch waiting for the locked number", WAIT, () -> {
+                try (Connection c = gw.jdbc(); Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                             + " AND datname = current_database()")) {
+                    rs.next();
+                    return rs.getLong(1) > 0;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            String other = submit(session, FIRST, "not held");
+            assertTrue(other.matches("[0-9a-f]{16}"), "answered on the same bind while eight submits wait");
+            assertTrue(held.stream().noneMatch(java.util.concurrent.Future::isDone), "those are still unanswered");
+            assertTrue(createdInOrder(FIRST).contains("not held"));
+            holder.commit();
+            for (var f : held) {
+                assertTrue(f.get(WAIT.toSeconds(), TimeUnit.SECONDS).matches("[0-9a-f]{16}"));
+            }
+            List<String> texts = createdInOrder(HELD);
+            for (int i = 0; i < 8; i++) {
+                assertEquals(1, texts.stream().filter(("held-" + i)::equals).count(), "held-" + i + " stored once");
+            }
+        } finally {
+            senders.shutdownNow();
             session.unbindAndClose();
         }
     }
