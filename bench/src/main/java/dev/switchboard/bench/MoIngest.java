@@ -135,10 +135,10 @@ final class MoIngest implements Scenario {
         List<SweepPlot.Point> points = new ArrayList<>();
         for (LoadPhase p : run.sweep) {
             Result.Latency l = Percentiles.ofMicros(p.deliveryMicros());
-            points.add(new SweepPlot.Point(p.offeredPerSecond(), p.achievedPerSecond(), l.p50(), l.p99(), l.p999()));
+            points.add(new SweepPlot.Point(p.offeredPerSecond(), p.achievedPerSecond(), l.p50(), l.p99(), l.p999(), false));
         }
         Result.Latency max = r.latencyMs();
-        points.add(new SweepPlot.Point(run.max.achievedPerSecond(), run.max.achievedPerSecond(), max.p50(), max.p99(), max.p999()));
+        points.add(new SweepPlot.Point(run.max.achievedPerSecond(), run.max.achievedPerSecond(), max.p50(), max.p99(), max.p999(), true));
         Files.createDirectories(o.resultsDir());
         Path file = o.resultsDir().resolve("mo-ingest" + (o.quick() ? "-quick-" : "-") + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
                 + ".png");

@@ -18,11 +18,14 @@ import javax.imageio.ImageIO;
  * on a logarithmic scale against the same axis.
  */
 public final class SweepPlot {
-    /** One load point. */
-    public record Point(double offered, double achieved, double p50, double p99, double p999) {}
+    /**
+     * One load point. A closed-loop point (senders send as soon as they are answered) is drawn
+     * apart, hollow: its latency is mostly its own queue (in flight ÷ rate), not the gateway's.
+     */
+    public record Point(double offered, double achieved, double p50, double p99, double p999, boolean closedLoop) {}
 
     private static final int W = 900;
-    private static final int H = 720;
+    private static final int H = 740;
     private static final int LEFT = 90;
     private static final int RIGHT = 30;
     private static final Color P50 = new Color(0x1f77b4);
@@ -44,8 +47,8 @@ public final class SweepPlot {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
         g.drawString(title, LEFT, 28);
 
-        double maxX = Math.max(points.stream().mapToDouble(Point::offered).max().orElse(1), 1) * 1.08;
-        double maxY = Math.max(Math.max(points.stream().mapToDouble(Point::achieved).max().orElse(1), baseline), 1) * 1.1;
+        double maxX = niceCeiling(points.stream().mapToDouble(Point::offered).max().orElse(1) * 1.05);
+        double maxY = niceCeiling(Math.max(points.stream().mapToDouble(Point::achieved).max().orElse(1), baseline) * 1.05);
 
         // Throughput panel.
         Panel top = new Panel(LEFT, 50, W - LEFT - RIGHT, 280);
@@ -80,9 +83,23 @@ public final class SweepPlot {
         series(g, bottom, points, maxX, p -> logFrac(p.p50(), lo, hi), P50, true);
         series(g, bottom, points, maxX, p -> logFrac(p.p99(), lo, hi), P99, true);
         series(g, bottom, points, maxX, p -> logFrac(p.p999(), lo, hi), P999, true);
-        legend(g, bottom.x0 + 12, bottom.y0 + 18, new String[] {"p50", "p99", "p99.9"}, new Color[] {P50, P99, P999});
+        legend(g, bottom.x0, bottom.y0 + bottom.h + 52, new String[] {"p50", "p99", "p99.9"}, new Color[] {P50, P99, P999});
+        g.setColor(Color.DARK_GRAY);
+        g.drawString("dots: paced at a share of the maximum; hollow squares: closed loop (as fast as answered)", bottom.x0 + 260,
+                bottom.y0 + bottom.h + 52);
         g.dispose();
         ImageIO.write(img, "png", file.toFile());
+    }
+
+    /** The smallest 1, 2, 2.5 or 5 times a power of ten at or above {@code v}: round axis ticks. */
+    private static double niceCeiling(double v) {
+        double p = Math.pow(10, Math.floor(Math.log10(Math.max(v, 1))));
+        for (double m : new double[] {1, 2, 2.5, 5, 10}) {
+            if (m * p >= v) {
+                return m * p;
+            }
+        }
+        return 10 * p;
     }
 
     private static double logFrac(double v, double lo, double hi) {
@@ -99,6 +116,10 @@ public final class SweepPlot {
         for (Point pt : sorted) {
             int x = p.x(pt.offered() / maxX);
             int y = p.y(frac.applyAsDouble(pt));
+            if (pt.closedLoop()) {
+                g.drawRect(x - 5, y - 5, 10, 10);
+                continue;
+            }
             if (px >= 0) {
                 g.drawLine(px, py, x, y);
             }
