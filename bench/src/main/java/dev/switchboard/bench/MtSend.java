@@ -140,16 +140,18 @@ final class MtSend implements Scenario {
             double submitRate = tally.submittedInWindow() / postingSeconds;
             double sentRate = tally.sentInWindow() / postingSeconds;
             double deliveredRate = tally.deliveredInWindow() / postingSeconds;
-            double overall = tally.lastDeliveredAt() > start ? tally.delivered() / ((tally.lastDeliveredAt() - start) / 1e9) : 0;
+            double overall = tally.delivered() > 0 ? tally.delivered() / ((tally.lastDeliveredAt() - start) / 1e9) : 0;
             details.put("counts", tally.json().put("failedPostAttempts", failedAttempts.get()))
                     .put("submitRate", submitRate).put("sentAtDeviceRate", sentRate).put("deliveredAtDeviceRate", deliveredRate)
                     .put("deliveredRateIncludingDrain", overall)
-                    .put("rates", "per second of posting; each counts messages whose event (submit_sm_resp at the SMSC, sent or"
-                            + " delivered frame at the device) came before posting stopped")
+                    .put("rates", "per second of posting; each counts messages whose event came before posting stopped:"
+                            + " submit_sm_resp at the SMSC; the first frame at the device showing sent or beyond (a fast receipt"
+                            + " can skip sent, see counts.straightToDelivered); the delivered frame")
                     .put("postMs", Percentiles.json(ledger.postMicros()))
                     .put("postToSubmitMs", Percentiles.json(ledger.toSubmitMicros()))
                     .put("postToSentMs", Percentiles.json(ledger.toSentMicros()))
-                    .put("postToDeliveredMs", Percentiles.json(ledger.toDeliveredMicros()));
+                    .put("postToDeliveredMs", Percentiles.json(ledger.toDeliveredMicros()))
+                    .put("submitToDeliveredMs", Percentiles.json(ledger.submitToDeliveredMicros()));
             return new GatewayRun(submitRate, tally);
         } finally {
             clientVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

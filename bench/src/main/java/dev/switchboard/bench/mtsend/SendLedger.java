@@ -40,7 +40,11 @@ public final class SendLedger {
         }
     }
 
-    /** What the run came to; {@code *InWindow} count first events no later than the end of posting. */
+    /**
+     * What the run came to; {@code *InWindow} count first events no later than the end of posting
+     * ({@code sentInWindow}: the first frame showing sent or beyond). {@code sentSeen} counts messages
+     * with a {@code sent} frame; {@code straightToDelivered} those whose receipt overtook the move to sent.
+     */
     public record Tally(long posted, long accepted, long postFailures, long submitted, long submitDuplicates, long submittedNotAccepted,
                         long notSubmitted, long sentSeen, long sentDuplicates, long straightToDelivered, long delivered,
                         long deliveredDuplicates, long notDelivered, long failedStatus, long lost, long duplicated,
@@ -66,6 +70,7 @@ public final class SendLedger {
     private final ConcurrentHistogram toSubmitMicros = new ConcurrentHistogram(3);
     private final ConcurrentHistogram toSentMicros = new ConcurrentHistogram(3);
     private final ConcurrentHistogram toDeliveredMicros = new ConcurrentHistogram(3);
+    private final ConcurrentHistogram submitToDeliveredMicros = new ConcurrentHistogram(3);
 
     /** {@code systemId}: the gateway's binds at the SMSC (other binds' submits are not this ledger's). */
     public SendLedger(String systemId, Collection<String> numbers, int inflightPerNumber) {
@@ -135,18 +140,21 @@ public final class SendLedger {
         synchronized (e) {
             switch (status == null ? "" : status) {
                 case "sent" -> {
-                    if (e.sentFrames++ == 0) {
-                        e.sentAt = now;
-                        toSentMicros.recordValue(micros(now - e.postedAt));
-                    }
+                    e.sentFrames++;
+                    reachedSent(e, now);
                     release = true;
                 }
                 case "delivered" -> {
                     if (e.deliveredFrames++ == 0) {
                         e.deliveredAt = now;
                         toDeliveredMicros.recordValue(micros(now - e.postedAt));
+                        if (e.submits > 0) {
+                            submitToDeliveredMicros.recordValue(micros(now - e.submittedAt));
+                        }
                     }
-                    // The receipt can be applied before the move to sent commits: then sent is skipped.
+                    // A fast receipt can be applied before the move to sent commits; the status only moves
+                    // forward, so sent is then skipped: delivered is where the message reached sent.
+                    reachedSent(e, now);
                     release = true;
                 }
                 case "failed" -> {
@@ -167,6 +175,13 @@ public final class SendLedger {
         }
         if (settledNow) {
             settledOne();
+        }
+    }
+
+    private void reachedSent(Entry e, long now) {
+        if (e.sentAt == 0) {
+            e.sentAt = now;
+            toSentMicros.recordValue(micros(now - e.postedAt));
         }
     }
 
@@ -223,7 +238,7 @@ public final class SendLedger {
         return toSubmitMicros;
     }
 
-    /** POST sent to the {@code sent} frame at the device. */
+    /** POST sent to the first frame at the device showing the message sent or beyond (delivered when sent was skipped). */
     public Histogram toSentMicros() {
         return toSentMicros;
     }
@@ -233,11 +248,16 @@ public final class SendLedger {
         return toDeliveredMicros;
     }
 
+    /** submit_sm acknowledged at the SMSC to the {@code delivered} frame at the device: the receipt's way through the gateway. */
+    public Histogram submitToDeliveredMicros() {
+        return submitToDeliveredMicros;
+    }
+
     /** Counts everything; {@code windowEnd} (System.nanoTime) is when posting stopped. */
     public Tally tally(long windowEnd) {
         long posted = 0, accepted = 0, submitted = 0, submitDuplicates = 0, submittedNotAccepted = 0, notSubmitted = 0;
         long sentSeen = 0, sentDuplicates = 0, straight = 0, delivered = 0, deliveredDuplicates = 0, notDelivered = 0, failed = 0;
-        long lost = 0, submittedInWindow = 0, sentInWindow = 0, deliveredInWindow = 0, lastDelivered = 0;
+        long lost = 0, submittedInWindow = 0, sentInWindow = 0, deliveredInWindow = 0, lastDelivered = Long.MIN_VALUE;
         for (Entry e : entries.values()) {
             synchronized (e) {
                 posted++;
@@ -250,6 +270,8 @@ public final class SendLedger {
                 if (e.sentFrames > 0) {
                     sentSeen++;
                     sentDuplicates += e.sentFrames - 1;
+                }
+                if (e.sentAt != 0) {
                     sentInWindow += e.sentAt <= windowEnd ? 1 : 0;
                 }
                 if (e.deliveredFrames > 0) {
