@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The PostgreSQL server a newcomer gets without configuring anything. Its data directory is
- * persistent and never wiped, so a restarted gateway finds every message where it left it.
+ * persistent and never wiped, so a restarted gateway finds every message where it left it, and it
+ * runs durably (every commit flushed to disk), unlike the embedded library's test defaults.
  * Starting and stopping block; both run before the event loops start or after they stop.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
@@ -26,7 +27,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(pgData)
                 .setCleanDataDirectory(false)
-                .setServerConfig("max_connections", "200");
+                .setServerConfig("max_connections", "200")
+                // The library's defaults are for throwaway test databases: fsync and synchronous_commit
+                // off. This folder holds the inbox, and a carrier is answered once its message is
+                // committed, so a commit must survive a power cut: flush it (the group commit of
+                // inbound messages keeps that to one flush per batch).
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on");
         if (port > 0) {
             builder.setPort(port);
         }
