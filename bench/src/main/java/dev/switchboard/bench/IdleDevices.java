@@ -42,6 +42,7 @@ final class IdleDevices implements Scenario {
     static final double TARGET_KB_PER_CONNECTION = 20;
     private static final String NUMBER_PREFIX = "+3906190";
     private static final String SMPP_ACCOUNT = "idle";
+    private static final int API_PARALLELISM = 4;
 
     @Override
     public String name() { return "idle-devices"; }
@@ -96,8 +97,9 @@ final class IdleDevices implements Scenario {
 
             double kb = ours.getDouble("heapBytesPerConnection") / 1024;
             double bareKb = bare.getDouble("heapBytesPerConnection") / 1024;
-            details.put("rssRatio", bare.getDouble("rssBytesPerConnection") <= 0 ? 0
-                    : round(ours.getDouble("rssBytesPerConnection") / bare.getDouble("rssBytesPerConnection")));
+            double resident = ours.getDouble("residentBytesPerConnection");
+            double bareResident = bare.getDouble("residentBytesPerConnection");
+            details.put("residentRatio", bareResident > 0 ? round(resident / bareResident) : null);
             details.put("targetMet", kb < TARGET_KB_PER_CONNECTION);
             details.put("wallSeconds", round((System.nanoTime() - wallStart) / 1e9));
             return new Result(name(), o.quick(), kb, "KB heap/connection",
@@ -123,13 +125,13 @@ final class IdleDevices implements Scenario {
     /**
      * How many devices this process can hold: every server-side socket is a descriptor of this
      * process, which also needs its pool's connections to PostgreSQL, the SMPP binds (both ends live
-     * here), the pipes to the children and some slack. Linux's local port range caps client sockets
-     * to one server address too.
+     * here), the pipes to the children, the API enrollment's kept-alive HTTP connections (both ends)
+     * and some slack. Linux's local port range caps client sockets to one server address too.
      */
     private static int capacity(int requested, int poolSize, int binds, int perChild, JsonObject details) {
         ProcessMemory.FdLimits fds = ProcessMemory.fdLimits();
         int children = (requested + perChild - 1) / perChild;
-        long reserve = poolSize + 2L * binds + 3L * children + 64;
+        long reserve = poolSize + 2L * binds + 3L * children + 2L * API_PARALLELISM + 64;
         long byFds = fds.soft() - fds.open() - reserve;
         int ports = ProcessMemory.ephemeralPorts();
         int size = (int) Math.max(0, Math.min(requested, Math.min(byFds, ports)));
@@ -212,7 +214,7 @@ final class IdleDevices implements Scenario {
         Map<Integer, List<String>> byCompanions = new LinkedHashMap<>();
         numbers.forEach(n -> byCompanions.computeIfAbsent(companions.get(n), k -> new ArrayList<>()).add(n));
         for (var group : byCompanions.entrySet()) {
-            gateway.enroll(group.getValue(), group.getKey(), 4)
+            gateway.enroll(group.getValue(), group.getKey(), API_PARALLELISM)
                     .forEach((number, list) -> tokens.put(number, list.stream().map(BenchGateway.BenchDevice::token).toList()));
         }
     }
@@ -336,7 +338,11 @@ final class IdleDevices implements Scenario {
                 .put("heapBytesPerConnection", round((double) (after.heapUsed() - before.heapUsed()) / n))
                 .put("liveObjectBytesPerConnection", round((double) (after.histogram().totalBytes() - before.histogram().totalBytes()) / n))
                 .put("rssBefore", before.rss()).put("rssAfter", after.rss())
-                .put("rssBytesPerConnection", round((double) (after.rss() - before.rss()) / n));
+                .put("rssBytesPerConnection", round((double) (after.rss() - before.rss()) / n))
+                .put("heapRssBefore", before.heapRss()).put("heapRssAfter", after.heapRss())
+                .put("offHeapRssBytesPerConnection", round((double) (after.offHeapRss() - before.offHeapRss()) / n))
+                // What a connection keeps resident: its live heap plus its memory outside the heap (the GC's headroom aside).
+                .put("residentBytesPerConnection", round((double) (after.heapUsed() - before.heapUsed() + after.offHeapRss() - before.offHeapRss()) / n));
     }
 
     private static double round(double v) {
