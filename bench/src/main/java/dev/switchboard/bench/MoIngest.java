@@ -264,18 +264,27 @@ final class MoIngest implements Scenario {
         return new Checks(missingInDb + missingAtDevices, duplicatesInDb + duplicatesAtDevices);
     }
 
+    private static final String CREATED = "\"type\":\"message.created\"";
+    private static final String INBOUND = "\"direction\":\"in\"";
+    private static final String BENCH_TEXT = "\"text\":\"" + SmppLoad.PREFIX;
+
+    /**
+     * Finds the bench message id in a frame by scanning its text, not by parsing it: the devices
+     * share the gateway's JVM and CPUs, and a full JSON parse per frame cost the load generator a
+     * sixth of the process's CPU in a profile. The frames are the gateway's own compact JSON.
+     */
     private static void onFrame(StreamedDevice d, String text, SmppLoad load) {
         long now = System.nanoTime();
-        JsonObject frame = new JsonObject(text);
-        if (!"message.created".equals(frame.getString("type"))) {
+        int at = text.indexOf(BENCH_TEXT);
+        if (at < 0 || !text.contains(CREATED) || !text.contains(INBOUND)) {
             return;
         }
-        JsonObject data = frame.getJsonObject("data");
-        String body = data == null ? null : data.getString("text");
-        if (body == null || !body.startsWith(SmppLoad.PREFIX) || !"in".equals(data.getString("direction"))) {
-            return;
+        int from = at + BENCH_TEXT.length();
+        int to = from;
+        while (to < text.length() && Character.isDigit(text.charAt(to))) {
+            to++;
         }
-        long id = Long.parseLong(body.substring(SmppLoad.PREFIX.length()));
+        long id = Long.parseLong(text, from, to, 10);
         if (!d.seen.add(id)) {
             d.duplicates.incrementAndGet();
             return;

@@ -8,7 +8,7 @@ public final class Addresses {
 
     private Addresses() {}
 
-    /** Committed sync events of one number, as a JSON array in seq order. */
+    /** Committed sync events of one number, as {@link LiveEvents} in seq order. */
     public static String inboxEvents(String number) { return INBOX_EVENTS + number; }
 
     /** Ephemeral typing notices for one number's devices. */

@@ -9,7 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +55,7 @@ final class DeviceStream {
     private boolean behind;
     private boolean closed;
     private boolean waitingForDrain;
-    private MessageConsumer<JsonArray> events;
+    private MessageConsumer<LiveEvents> events;
     private MessageConsumer<JsonObject> typing;
     private long checkinTimer = -1;
     private long ackToStore = -1;
@@ -106,32 +105,30 @@ final class DeviceStream {
         ws.writeTextMessage(text);
     }
 
-    private void onLive(JsonArray batch) {
+    private void onLive(LiveEvents batch) {
         if (closed) {
             return;
         }
         // A slow client must not grow our memory: while its queue is full, live events wait in the log.
-        if (fetching || waitingForDrain || batch.isEmpty() || batch.getJsonObject(0).getLong("seq") != lastSent + 1) {
+        if (fetching || waitingForDrain || batch.size() == 0 || batch.event(0).getLong("seq") != lastSent + 1) {
             catchUp();
             return;
         }
-        if (!EncryptedPayloads.needHydration(batch)) {
+        if (!EncryptedPayloads.needHydration(batch.events())) {
             for (int i = 0; i < batch.size(); i++) {
-                send(batch.getJsonObject(i));
+                send(batch.event(i), batch.frame(i));
             }
             pausedUntilDrained();
             return;
         }
-        if (!EncryptedPayloads.surelyWithinBudget(batch)) {
+        if (!EncryptedPayloads.surelyWithinBudget(batch.events())) {
             // Too many encrypted messages to hydrate at once: the log serves them in pages within the budget.
             catchUp();
             return;
         }
         // Hydrating is a query: while it runs this counts as fetching, so later batches wait in the log.
         fetching = true;
-        List<JsonObject> events = new ArrayList<>();
-        batch.forEach(e -> events.add((JsonObject) e));
-        payloads.events(device.id(), events).onComplete(ar -> {
+        payloads.events(device.id(), batch.events()).onComplete(ar -> {
             fetching = false;
             if (closed) {
                 return;
@@ -196,12 +193,17 @@ final class DeviceStream {
     }
 
     private void send(JsonObject event) {
+        send(event, null);
+    }
+
+    /** Sends the event once, as {@code frame} when it is already encoded. */
+    private void send(JsonObject event, String frame) {
         long seq = event.getLong("seq");
         if (seq <= lastSent || closed) {
             return;
         }
         lastSent = seq;
-        write(event.encode());
+        write(frame != null ? frame : event.encode());
         if (SyncEvent.DEVICE_UNLINKED.equals(event.getString("type"))
                 && device.id().equals(event.getJsonObject("data").getString("id"))) {
             closed = true;

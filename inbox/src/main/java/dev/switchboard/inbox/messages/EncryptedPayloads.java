@@ -108,7 +108,7 @@ public final class EncryptedPayloads {
     }
 
     /** Whether any of these wire-form events refers to an encrypted payload, i.e. needs {@link #events} before it is sent. */
-    public static boolean needHydration(JsonArray events) {
+    public static boolean needHydration(List<JsonObject> events) {
         return references(events) > 0;
     }
 
@@ -116,14 +116,13 @@ public final class EncryptedPayloads {
      * Whether hydrating these wire-form events surely stays within {@link #MAX_PAGE_CIPHERTEXT}
      * without measuring them: at most as many references as maximal ciphertexts fit in the budget.
      */
-    public static boolean surelyWithinBudget(JsonArray events) {
+    public static boolean surelyWithinBudget(List<JsonObject> events) {
         return (long) references(events) * EncryptedMessage.MAX_CIPHERTEXT <= MAX_PAGE_CIPHERTEXT;
     }
 
-    private static int references(JsonArray events) {
+    private static int references(List<JsonObject> events) {
         int n = 0;
-        for (int i = 0; i < events.size(); i++) {
-            JsonObject e = events.getJsonObject(i);
+        for (JsonObject e : events) {
             if (carriesMessage(e) && e.getJsonObject("data").getValue(MessageJson.PAYLOAD_REFERENCE) != null) {
                 n++;
             }
