@@ -11,7 +11,7 @@ public final class BenchMain {
     static final Map<String, Scenario> SCENARIOS = new LinkedHashMap<>();
 
     static {
-        for (Scenario s : new Scenario[] {new MoIngest()}) {
+        for (Scenario s : new Scenario[] {new MoIngest(), new InitialSync()}) {
             SCENARIOS.put(s.name(), s);
         }
     }
