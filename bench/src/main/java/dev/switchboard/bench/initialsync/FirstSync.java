@@ -7,6 +7,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -17,7 +23,7 @@ import org.HdrHistogram.Histogram;
  * conversation pages, then each conversation's messages newest first, page after page, until none
  * is left (the web inbox loads one page per conversation up front and the rest on scroll; here every
  * page is loaded, as {@code SwitchboardClient.allMessages} does). One request at a time, as both
- * clients do.
+ * clients do, unless {@code parallel} says otherwise for the histories.
  */
 public final class FirstSync {
 
@@ -30,15 +36,21 @@ public final class FirstSync {
     private final MeteredApi api;
     private final int conversationPage;
     private final int messagePage;
+    private final int parallel;
     private final Histogram headMicros = new Histogram(3);
     private final Histogram conversationPageMicros = new Histogram(3);
-    private final Histogram messagePageMicros = new Histogram(3);
+    private final Histogram messagePageMicros = new ConcurrentHistogram(3);
     private int headProbes;
 
-    public FirstSync(URI server, String token, int conversationPage, int messagePage) {
+    /** {@code parallel}: how many conversations' histories load at once (1, as the clients do it). */
+    public FirstSync(URI server, String token, int conversationPage, int messagePage, int parallel) {
+        if (parallel < 1) {
+            throw new IllegalArgumentException("parallel must be at least 1");
+        }
         this.api = new MeteredApi(server, token);
         this.conversationPage = conversationPage;
         this.messagePage = messagePage;
+        this.parallel = parallel;
     }
 
     public Outcome run() throws IOException, InterruptedException {
@@ -56,25 +68,51 @@ public final class FirstSync {
             page = api.get("/v1/conversations?limit=" + conversationPage + "&cursor=" + MeteredApi.encode(cursor), conversationPageMicros);
             listConversations(page, conversationCounts, conversationOrder);
         }
-        Map<String, Integer> messageCounts = new HashMap<>();
-        Map<String, String> textById = new HashMap<>();
-        for (String conversation : conversationOrder) {
-            String base = "/v1/conversations/" + MeteredApi.encode(conversation) + "/messages?limit=" + messagePage;
-            String before = null;
-            do {
-                JsonNode messages = api.get(before == null ? base : base + "&before=" + MeteredApi.encode(before), messagePageMicros);
-                for (JsonNode m : messages.path("messages")) {
-                    String id = m.path("id").asText();
-                    messageCounts.merge(id, 1, Integer::sum);
-                    textById.put(id, m.path("text").asText(null));
+        Map<String, Integer> messageCounts = new ConcurrentHashMap<>();
+        Map<String, String> textById = new ConcurrentHashMap<>();
+        if (parallel == 1) {
+            for (String conversation : conversationOrder) {
+                loadHistory(conversation, messageCounts, textById);
+            }
+        } else {
+            ExecutorService pool = Executors.newFixedThreadPool(parallel);
+            try {
+                List<Future<?>> loads = new ArrayList<>();
+                for (String conversation : conversationOrder) {
+                    loads.add(pool.submit(() -> {
+                        loadHistory(conversation, messageCounts, textById);
+                        return null;
+                    }));
                 }
-                before = text(messages, "next");
-            } while (before != null);
+                for (Future<?> load : loads) {
+                    load.get();
+                }
+            } catch (ExecutionException e) {
+                throw new IOException("loading a conversation's history failed", e.getCause());
+            } finally {
+                pool.shutdownNow();
+            }
         }
         long allHistory = System.nanoTime() - t0;
         return new Outcome(firstScreen, firstScreenBytes, firstScreenRequests, headProbes, head, shown, allHistory,
                 api.bodyBytes(), api.requests(), conversationCounts, messageCounts, textById, headMicros,
                 conversationPageMicros, messagePageMicros);
+    }
+
+    /** Every message of one conversation, newest first, page after page. */
+    private void loadHistory(String conversation, Map<String, Integer> messageCounts, Map<String, String> textById)
+            throws IOException, InterruptedException {
+        String base = "/v1/conversations/" + MeteredApi.encode(conversation) + "/messages?limit=" + messagePage;
+        String before = null;
+        do {
+            JsonNode messages = api.get(before == null ? base : base + "&before=" + MeteredApi.encode(before), messagePageMicros);
+            for (JsonNode m : messages.path("messages")) {
+                String id = m.path("id").asText();
+                messageCounts.merge(id, 1, Integer::sum);
+                textById.put(id, m.path("text").asText(""));
+            }
+            before = text(messages, "next");
+        } while (before != null);
     }
 
     /** The smallest {@code since} with no events after it, probed like the web inbox's {@code head()}. */
