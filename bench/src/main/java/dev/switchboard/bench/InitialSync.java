@@ -64,7 +64,7 @@ final class InitialSync implements Scenario {
         int eventPage = o.integer("eventPage", 1000, 1000);
         int parallel = o.integer("parallel", 1, 1);
         int warmups = o.integer("warmups", 1, 1);
-        int baselineRuns = o.integer("baselineRuns", 3, 3);
+        int baselineRuns = o.integer("baselineRuns", 3, 5);
         int poolSize = o.integer("pool", 16, 16);
 
         JsonObject details = new JsonObject().put("direction", "lower is better: ratio = time to all history / plain-query time")
@@ -173,7 +173,8 @@ final class InitialSync implements Scenario {
                         .put("requests", log.requests()).put("events", log.events()).put("limit", eventPage)
                         .put("ratioToBaseline", log.nanos() / 1e6 / baselineMs).put("pageMs", Percentiles.json(log.pageMicros())));
                 details.put("baseline", new JsonObject().put("query", PlainQuery.SQL).put("runsMs", new JsonArray(new ArrayList<>(runs)))
-                        .put("medianMs", baselineMs).put("warmupMs", warmup.nanos() / 1e6).put("rows", baselineRows));
+                        .put("medianMs", baselineMs).put("warmupMs", warmup.nanos() / 1e6).put("rows", baselineRows)
+                        .put("storedRowBytes", storedRowBytes(db)));
                 return new Result(name(), o.quick(), historyMs, "ms",
                         new Result.Baseline("one plain query (messages of the number, API columns, sync order)", baselineMs, "ms"),
                         lost, duplicated, Percentiles.ofMicros(sync.messagePageMicros()), details);
@@ -193,6 +194,18 @@ final class InitialSync implements Scenario {
     /** Percentiles plus the sum of all requests' latencies: where the sync's time went, phase by phase. */
     private static JsonObject timeSpent(org.HdrHistogram.Histogram micros) {
         return Percentiles.json(micros).put("sumMs", micros.getMean() * micros.getTotalCount() / 1000.0);
+    }
+
+    /** What the number's message rows take in the database, to set the bytes the API sends against. */
+    private static long storedRowBytes(BenchDatabase db) throws Exception {
+        try (Connection c = db.jdbc();
+             PreparedStatement st = c.prepareStatement("SELECT coalesce(sum(pg_column_size(m.*)), 0) FROM messages m WHERE number = ?")) {
+            st.setString(1, NUMBER);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private static void vacuumAnalyze(BenchDatabase db) throws Exception {
