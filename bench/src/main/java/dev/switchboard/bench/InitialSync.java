@@ -1,5 +1,6 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.bench.initialsync.DeviceCheck;
 import dev.switchboard.bench.initialsync.EventLogSync;
 import dev.switchboard.bench.initialsync.FirstSync;
 import dev.switchboard.bench.initialsync.HistorySeeder;
@@ -21,11 +22,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import org.HdrHistogram.Histogram;
 
 /**
  * A number with a long history (100,000 messages over 1,000 conversations) links a new device,
@@ -46,7 +46,7 @@ final class InitialSync implements Scenario {
     @Override
     public String description() {
         return "a newly linked device syncs a number's whole history (conversations, then every message) vs one plain query "
-                + "(--messages, --conversations, --outboundPercent, --conversationPage, --messagePage, --parallel, --eventPage, --baselineRuns)";
+                + "(--messages, --conversations, --outboundPercent, --conversationPage, --messagePage, --parallel, --rounds, --warmups, --eventPage)";
     }
 
     @Override
@@ -64,13 +64,17 @@ final class InitialSync implements Scenario {
         int eventPage = o.integer("eventPage", 1000, 1000);
         int parallel = o.integer("parallel", 1, 1);
         int warmups = o.integer("warmups", 1, 1);
-        int baselineRuns = o.integer("baselineRuns", 3, 5);
+        int rounds = o.integer("rounds", 1, 3);
+        if (rounds < 1 || rounds > 4) {
+            throw new IllegalArgumentException("--rounds: 1 to 4 (each links one more companion; a number takes 4)");
+        }
         int poolSize = o.integer("pool", 16, 16);
 
         JsonObject details = new JsonObject().put("direction", "lower is better: ratio = time to all history / plain-query time")
                 .put("messages", messages).put("conversations", conversations).put("outboundPercent", outboundPercent)
                 .put("conversationPage", conversationPage).put("messagePage", messagePage).put("parallel", parallel)
-                .put("warmups", warmups).put("poolSize", poolSize);
+                .put("warmups", warmups).put("rounds", rounds)
+                .put("poolSize", poolSize);
         Map<String, String> env = Map.of("SWITCHBOARD_SMPP_SERVER_ACCOUNTS", new JsonArray().add(new JsonObject()
                 .put("systemId", ACCOUNT).put("password", ACCOUNT).put("numbers", new JsonArray().add(NUMBER))
                 .put("prefixes", new JsonArray().add(HistorySeeder.peerPrefix())).put("throughput", 100_000)).encode());
@@ -93,7 +97,7 @@ final class InitialSync implements Scenario {
                     .put("repliesDeliveredTwice", seeded.repliesDeliveredTwice()).put("refused", seeded.refused())
                     .put("outboxLeft", seeded.outboxLeft()).put("vacuumAnalyzeSeconds", vacuumSeconds).put("storedMessages", stored.textById().size())
                     .put("storedConversations", stored.conversationIds().size()));
-            System.out.printf(Locale.ROOT, "initial-sync: seeded %,d messages in %.1f s; linking a new device%n",
+            System.out.printf(Locale.ROOT, "initial-sync: seeded %,d messages in %.1f s%n",
                     stored.textById().size(), seeded.seconds());
 
             // A gateway in service is warm: other devices read histories all the time. The primary syncs the
@@ -106,94 +110,117 @@ final class InitialSync implements Scenario {
             }
             details.put("warmupSyncsByPrimary", warmupMs);
 
-            long linkStart = System.nanoTime();
-            DeviceCredentials fresh = link(gateway, primary);
-            details.put("linkMs", (System.nanoTime() - linkStart) / 1e6);
-
             try (PlainQuery plain = new PlainQuery(db.endpoint())) {
                 // Warms the same pages of the database the sync reads, so neither side pays for a cold cache alone.
                 PlainQuery.Read warmup = plain.read(NUMBER);
-
-                System.out.println("initial-sync: the new device syncs");
-                FirstSync.Outcome sync = new FirstSync(gateway.uri(), fresh.token(), conversationPage, messagePage, parallel).run();
-                System.out.printf(Locale.ROOT, "initial-sync: first screen %.1f ms, all history %.1f ms; reading the sync log%n",
-                        sync.firstScreenNanos() / 1e6, sync.allHistoryNanos() / 1e6);
-                EventLogSync.Outcome log = new EventLogSync(gateway.uri(), fresh.token(), eventPage).run();
-
-                List<Double> runs = new ArrayList<>();
-                long baselineRows = 0;
-                for (int i = 0; i < baselineRuns; i++) {
-                    PlainQuery.Read read = plain.read(NUMBER);
-                    runs.add(read.nanos() / 1e6);
-                    baselineRows = read.rows();
+                Rounds r = new Rounds();
+                DeviceCredentials device = null;
+                for (int round = 0; round < rounds; round++) {
+                    // Each round: plain query, a newly linked device's sync, plain query again. Interleaved, so a
+                    // burst of load from elsewhere on the machine hits both sides, and the medians compare like with like.
+                    PlainQuery.Read before = plain.read(NUMBER);
+                    long linkStart = System.nanoTime();
+                    device = link(gateway, primary, round);
+                    double linkMs = (System.nanoTime() - linkStart) / 1e6;
+                    FirstSync.Outcome sync = new FirstSync(gateway.uri(), device.token(), conversationPage, messagePage, parallel).run();
+                    PlainQuery.Read after = plain.read(NUMBER);
+                    r.add(sync, DeviceCheck.of(stored, seeded, sync), before, after, linkMs);
+                    System.out.printf(Locale.ROOT, "initial-sync: round %d: first screen %.1f ms, all history %.1f ms, plain query %.1f / %.1f ms%n",
+                            round + 1, sync.firstScreenNanos() / 1e6, sync.allHistoryNanos() / 1e6, before.nanos() / 1e6, after.nanos() / 1e6);
                 }
-                if (baselineRows != stored.textById().size()) {
-                    throw new IllegalStateException("the plain query read " + baselineRows + " rows, the number holds "
-                            + stored.textById().size());
+                for (long rows : r.baselineRows) {
+                    if (rows != stored.textById().size()) {
+                        throw new IllegalStateException("the plain query read " + rows + " rows, the number holds " + stored.textById().size());
+                    }
                 }
-                double baselineMs = median(runs);
-                double historyMs = sync.allHistoryNanos() / 1e6;
-                double firstScreenMs = sync.firstScreenNanos() / 1e6;
-
-                // Correctness: every stored message and conversation on the device exactly once, with its text.
-                Tally messagesTally = Tally.of(stored.textById().keySet(), sync.messageCounts());
-                Tally conversationsTally = Tally.of(stored.conversationIds(), sync.conversationCounts());
+                EventLogSync.Outcome log = new EventLogSync(gateway.uri(), device.token(), eventPage).run();
                 Tally logTally = Tally.of(stored.textById().keySet(), log.createdCounts());
-                long wrongText = stored.textById().entrySet().stream()
-                        .filter(e -> sync.textById().containsKey(e.getKey()) && !e.getValue().equals(sync.textById().get(e.getKey())))
-                        .count();
-                Map<String, Integer> storedTexts = stored.textCounts();
-                long acknowledgedNotStored = seeded.acknowledgedTexts().stream().filter(t -> !storedTexts.containsKey(t)).count();
-                long storedTwice = storedTexts.values().stream().mapToLong(n -> n - 1).sum();
-                Set<String> received = new HashSet<>(sync.textById().values());
-                long acknowledgedNotOnDevice = seeded.acknowledgedTexts().stream().filter(t -> !received.contains(t)).count();
-                long lost = messagesTally.missing() + messagesTally.unexpected() + conversationsTally.missing() + wrongText
-                        + acknowledgedNotStored + acknowledgedNotOnDevice + logTally.missing();
-                long duplicated = messagesTally.duplicated() + conversationsTally.duplicated() + storedTwice + logTally.duplicated();
-                details.put("checks", new JsonObject().put("messages", messagesTally.json()).put("conversations", conversationsTally.json())
-                        .put("wrongText", wrongText).put("acknowledgedNotStored", acknowledgedNotStored).put("storedTwice", storedTwice)
-                        .put("acknowledgedNotOnDevice", acknowledgedNotOnDevice).put("eventLogMessageCreated", logTally.json())
-                        .put("baselineRows", baselineRows));
 
-                details.put("firstScreen", new JsonObject().put("ms", firstScreenMs).put("bytes", sync.firstScreenBytes())
-                        .put("requests", sync.firstScreenRequests()).put("headProbes", sync.headProbes()).put("head", sync.head())
-                        .put("conversationsShown", sync.firstScreenConversations()).put("headProbeMs", Percentiles.json(sync.headMicros()))
+                double baselineMs = median(r.baselineMs);
+                double historyMs = median(r.historyMs);
+                double firstScreenMs = median(r.firstScreenMs);
+                FirstSync.Outcome last = r.last;
+                JsonObject ingest = DeviceCheck.ingest(stored, seeded);
+                long lost = r.lost + ingest.getLong("acknowledgedNotStored") + logTally.missing() + logTally.unexpected();
+                // A reply the carrier got twice is a duplicate too (deliver_sm accepted, its response too late, resent).
+                long duplicated = r.duplicated + ingest.getLong("storedTwice") + logTally.duplicated() + seeded.repliesDeliveredTwice();
+                details.put("checks", new JsonObject().put("devices", r.checks).put("ingest", ingest)
+                        .put("eventLogMessageCreated", logTally.json()).put("baselineRows", r.baselineRows.get(0)));
+                details.put("perRound", r.json);
+                details.put("firstScreen", new JsonObject().put("ms", firstScreenMs).put("bytes", last.firstScreenBytes())
+                        .put("requests", last.firstScreenRequests()).put("headProbes", last.headProbes()).put("head", last.head())
+                        .put("conversationsShown", last.firstScreenConversations()).put("headProbeMs", Percentiles.json(r.headMicros))
                         .put("target", "first screen under " + (int) FIRST_SCREEN_TARGET_MS + " ms")
                         .put("targetMet", firstScreenMs < FIRST_SCREEN_TARGET_MS));
-                details.put("allHistory", new JsonObject().put("ms", historyMs).put("bytes", sync.bytes())
-                        .put("bytesPerMessage", sync.bytes() / (double) Math.max(1, sync.messageCounts().size()))
-                        .put("requests", sync.requests()).put("messagesPerSecond", sync.messageCounts().size() / (historyMs / 1000))
-                        .put("headProbesMs", timeSpent(sync.headMicros()))
-                        .put("conversationPageMs", timeSpent(sync.conversationPageMicros()))
-                        .put("messagePageMs", timeSpent(sync.messagePageMicros()))
+                details.put("allHistory", new JsonObject().put("ms", historyMs).put("bytes", last.bytes())
+                        .put("bytesPerMessage", last.bytes() / (double) Math.max(1, last.messageCounts().size()))
+                        .put("requests", last.requests()).put("messagesPerSecond", last.messageCounts().size() / (historyMs / 1000))
+                        .put("conversationPageMs", Percentiles.json(r.conversationPageMicros))
+                        .put("messagePageMs", Percentiles.json(r.messagePageMicros))
                         .put("ratioToBaseline", historyMs / baselineMs)
                         .put("target", "all history within " + HISTORY_TARGET_RATIO + "x the plain-query baseline")
                         .put("targetMet", historyMs <= HISTORY_TARGET_RATIO * baselineMs));
                 details.put("eventLog", new JsonObject().put("ms", log.nanos() / 1e6).put("bytes", log.bytes())
                         .put("requests", log.requests()).put("events", log.events()).put("limit", eventPage)
                         .put("ratioToBaseline", log.nanos() / 1e6 / baselineMs).put("pageMs", Percentiles.json(log.pageMicros())));
-                details.put("baseline", new JsonObject().put("query", PlainQuery.SQL).put("runsMs", new JsonArray(new ArrayList<>(runs)))
-                        .put("medianMs", baselineMs).put("warmupMs", warmup.nanos() / 1e6).put("rows", baselineRows)
+                details.put("baseline", new JsonObject().put("query", PlainQuery.SQL).put("runsMs", new JsonArray(new ArrayList<>(r.baselineMs)))
+                        .put("medianMs", baselineMs).put("warmupMs", warmup.nanos() / 1e6).put("rows", r.baselineRows.get(0))
                         .put("storedRowBytes", storedRowBytes(db)));
                 return new Result(name(), o.quick(), historyMs, "ms",
                         new Result.Baseline("one plain query (messages of the number, API columns, sync order)", baselineMs, "ms"),
-                        lost, duplicated, Percentiles.ofMicros(sync.messagePageMicros()), details);
+                        lost, duplicated, Percentiles.ofMicros(r.messagePageMicros), details);
             }
         }
     }
 
-    /** QR linking through the real API, as a new companion does it: request, the primary approves, the companion collects. */
-    private static DeviceCredentials link(BenchGateway gateway, BenchDevice primary) {
-        DeviceKeys keys = DeviceKeys.generate();
-        SwitchboardClient device = gateway.client();
-        LinkRequest request = device.createLinkRequest("new-device", keys);
-        gateway.client(primary).approveLink(request.qr(), primary.keys());
-        return device.awaitApproval(request, Duration.ofSeconds(60));
+    /** What the rounds measured: their figures (medians are taken), merged latencies, correctness per device. */
+    private static final class Rounds {
+        final List<Double> historyMs = new ArrayList<>();
+        final List<Double> firstScreenMs = new ArrayList<>();
+        final List<Double> baselineMs = new ArrayList<>();
+        final List<Long> baselineRows = new ArrayList<>();
+        final Histogram headMicros = new Histogram(3);
+        final Histogram conversationPageMicros = new Histogram(3);
+        final Histogram messagePageMicros = new Histogram(3);
+        final JsonArray json = new JsonArray();
+        final JsonArray checks = new JsonArray();
+        long lost;
+        long duplicated;
+        FirstSync.Outcome last;
+
+        void add(FirstSync.Outcome sync, DeviceCheck check, PlainQuery.Read before, PlainQuery.Read after, double linkMs) {
+            historyMs.add(sync.allHistoryNanos() / 1e6);
+            firstScreenMs.add(sync.firstScreenNanos() / 1e6);
+            for (PlainQuery.Read read : List.of(before, after)) {
+                baselineMs.add(read.nanos() / 1e6);
+                baselineRows.add(read.rows());
+            }
+            headMicros.add(sync.headMicros());
+            conversationPageMicros.add(sync.conversationPageMicros());
+            messagePageMicros.add(sync.messagePageMicros());
+            lost += check.lost();
+            duplicated += check.duplicated();
+            checks.add(check.json());
+            // Where this sync's time went: the sum of each phase's request latencies.
+            json.add(new JsonObject().put("firstScreenMs", sync.firstScreenNanos() / 1e6).put("allHistoryMs", sync.allHistoryNanos() / 1e6)
+                    .put("headProbesSumMs", sum(sync.headMicros())).put("conversationPagesSumMs", sum(sync.conversationPageMicros()))
+                    .put("messagePagesSumMs", sum(sync.messagePageMicros()))
+                    .put("plainQueryBeforeMs", before.nanos() / 1e6).put("plainQueryAfterMs", after.nanos() / 1e6).put("linkMs", linkMs));
+            last = sync;
+        }
+
+        private static double sum(Histogram micros) {
+            return micros.getMean() * micros.getTotalCount() / 1000.0;
+        }
     }
 
-    /** Percentiles plus the sum of all requests' latencies: where the sync's time went, phase by phase. */
-    private static JsonObject timeSpent(org.HdrHistogram.Histogram micros) {
-        return Percentiles.json(micros).put("sumMs", micros.getMean() * micros.getTotalCount() / 1000.0);
+    /** QR linking through the real API, as a new companion does it: request, the primary approves, the companion collects. */
+    private static DeviceCredentials link(BenchGateway gateway, BenchDevice primary, int round) {
+        DeviceKeys keys = DeviceKeys.generate();
+        SwitchboardClient device = gateway.client();
+        LinkRequest request = device.createLinkRequest("new-device-" + (round + 1), keys);
+        gateway.client(primary).approveLink(request.qr(), primary.keys());
+        return device.awaitApproval(request, Duration.ofSeconds(60));
     }
 
     /** What the number's message rows take in the database, to set the bytes the API sends against. */

@@ -23,7 +23,7 @@ class InitialSyncSmokeTest {
     @Test
     void newDeviceEndsWithEveryMessageAndConversationExactlyOnce() throws Exception {
         BenchMain.Outcome outcome = BenchMain.run("initial-sync", "--quick", "--messages", "400", "--conversations", "8",
-                "--conversationPage", "5", "--messagePage", "20", "--eventPage", "150", "--baselineRuns", "1",
+                "--conversationPage", "5", "--messagePage", "20", "--eventPage", "150", "--rounds", "1",
                 "--results", results.toString());
         Result r = outcome.result();
 
@@ -39,8 +39,9 @@ class InitialSyncSmokeTest {
         assertEquals(400, seeding.getLong("storedMessages"));
         assertEquals(8, seeding.getLong("storedConversations"));
         JsonObject checks = d.getJsonObject("checks");
-        assertEquals(400, checks.getJsonObject("messages").getLong("received"));
-        assertEquals(8, checks.getJsonObject("conversations").getLong("received"));
+        JsonObject device = checks.getJsonArray("devices").getJsonObject(0);
+        assertEquals(400, device.getJsonObject("messages").getLong("received"));
+        assertEquals(8, device.getJsonObject("conversations").getLong("received"));
         assertEquals(400, checks.getJsonObject("eventLogMessageCreated").getLong("received"));
         assertEquals(400, checks.getLong("baselineRows"));
         // Small pages so the cursors are exercised: 2 conversation pages, 3 message pages per conversation.

@@ -182,6 +182,8 @@ public final class HistorySeeder {
             progress.shutdownNow();
             submitters.shutdownNow();
             for (SMPPSession s : sessions) {
+                // Seen here: now and then an unbind_resp never comes; do not wait the submit timeout for it.
+                s.setTransactionTimer(2_000);
                 try {
                     s.unbindAndClose();
                 } catch (RuntimeException e) {
