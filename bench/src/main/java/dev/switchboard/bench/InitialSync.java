@@ -63,7 +63,7 @@ final class InitialSync implements Scenario {
         int messagePage = o.integer("messagePage", 200, 200);
         int eventPage = o.integer("eventPage", 1000, 1000);
         int parallel = o.integer("parallel", 1, 1);
-        int warmups = o.integer("warmups", 1, 1);
+        int warmups = o.integer("warmups", 1, 2);
         int rounds = o.integer("rounds", 1, 3);
         if (rounds < 1 || rounds > 4) {
             throw new IllegalArgumentException("--rounds: 1 to 4 (each links one more companion; a number takes 4)");
