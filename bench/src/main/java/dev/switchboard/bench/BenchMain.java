@@ -11,7 +11,7 @@ public final class BenchMain {
     static final Map<String, Scenario> SCENARIOS = new LinkedHashMap<>();
 
     static {
-        for (Scenario s : new Scenario[] {new MoIngest(), new MtSend(), new Fanout(), new IdleDevices(), new Micro()}) {
+        for (Scenario s : new Scenario[] {new MoIngest(), new MtSend(), new InitialSync(), new Fanout(), new IdleDevices(), new Micro()}) {
             SCENARIOS.put(s.name(), s);
         }
     }

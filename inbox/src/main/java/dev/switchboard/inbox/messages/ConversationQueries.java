@@ -80,13 +80,22 @@ public final class ConversationQueries {
     /** Each conversation's last message, and the ciphertext bytes its preview carries (by conversation id). */
     private record LastMessages(Map<String, Message> messages, Map<String, Long> bytes) {}
 
+    /*
+     * One probe of messages_by_conversation (conversation_id, pos DESC) per conversation: the cost is
+     * the page's size, not its conversations' history (a DISTINCT ON over conversation_id = ANY(...)
+     * reads and sorts every message of them, which made the first page of a long-lived number slow).
+     */
+    private static final String LAST_MESSAGES = """
+            SELECT last.* FROM unnest($1::text[]) AS page(conversation_id)
+            CROSS JOIN LATERAL (SELECT %s, %s AS bytes FROM messages
+                                WHERE messages.conversation_id = page.conversation_id ORDER BY pos DESC LIMIT 1) last"""
+            .formatted(MessageRows.COLUMNS, EncryptedPayloads.CIPHERTEXT_BYTES);
+
     private Future<LastMessages> lastMessages(List<String> conversationIds) {
         if (conversationIds.isEmpty()) {
             return Future.succeededFuture(new LastMessages(Map.of(), Map.of()));
         }
-        return pool.preparedQuery("SELECT DISTINCT ON (conversation_id) " + MessageRows.COLUMNS + ", "
-                        + EncryptedPayloads.CIPHERTEXT_BYTES + " AS bytes"
-                        + " FROM messages WHERE conversation_id = ANY($1) ORDER BY conversation_id, pos DESC")
+        return pool.preparedQuery(LAST_MESSAGES)
                 .execute(Tuple.of(conversationIds.toArray(new String[0])))
                 .map(rows -> {
                     Map<String, Message> out = new HashMap<>();
