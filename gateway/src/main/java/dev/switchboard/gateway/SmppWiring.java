@@ -42,6 +42,8 @@ final class SmppWiring implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SmppWiring.class);
     /** The sweep looks for overdue sets this often, or every timeout when that is shorter. */
     private static final Duration MAX_SWEEP_INTERVAL = Duration.ofMinutes(1);
+    /** Outbox messages in flight to server accounts: what one claim took before claims ran continuously. */
+    private static final int ACCOUNT_IN_FLIGHT = 64;
 
     private final Vertx vertx;
     private final SmppServer server;
@@ -98,7 +100,8 @@ final class SmppWiring implements AutoCloseable {
             carriers.forEach(SmppCarrier::start);
             router = new SmsRouter(carriers, accounts);
             if (!carriers.isEmpty() || !accounts.isEmpty()) {
-                worker = new SmppOutboxWorker(vertx, new OutboxStore(db, clock), tracker, router, mediaLinks);
+                worker = new SmppOutboxWorker(vertx, new OutboxStore(db, clock), tracker, router, mediaLinks,
+                        outboxInFlight(carriers, accounts));
                 worker.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             }
         } catch (Exception e) {
@@ -106,6 +109,14 @@ final class SmppWiring implements AutoCloseable {
             throw e;
         }
         return new SmppWiring(vertx, server, carriers, worker, fragments, sweepTimer, receivers, receipts, router);
+    }
+
+    /**
+     * How many outbox messages may be in flight at once: the carriers' binds × window, so every
+     * window can be kept full, plus a batch for the server accounts, whose deliver_sm share one pool.
+     */
+    static int outboxInFlight(List<SmppCarrier> carriers, List<AccountRoute> accounts) {
+        return SmppOutboxWorker.windowOf(carriers) + (accounts.isEmpty() ? 0 : ACCOUNT_IN_FLIGHT);
     }
 
     static Duration sweepInterval(Duration timeout) {

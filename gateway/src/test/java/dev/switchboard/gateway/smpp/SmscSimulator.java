@@ -67,6 +67,7 @@ public final class SmscSimulator implements AutoCloseable {
     private final AtomicInteger throttleNext = new AtomicInteger();
     private final AtomicInteger refuseNextWith = new AtomicInteger();
     private volatile boolean receiptBeforeResponse;
+    private volatile boolean refuseBinds;
     /** Submits taken while holding: recorded, but answered only after {@link #dropAllAndRelease()}, on a closed bind. */
     private boolean holding;
     private int held;
@@ -83,13 +84,14 @@ public final class SmscSimulator implements AutoCloseable {
         return t;
     });
 
-    private SmscSimulator(String systemId, String password) throws IOException {
+    private SmscSimulator(String systemId, String password, Duration responseTimeout, int pduThreads) throws IOException {
         // jsmpp reports the port it was given, not the one the OS chose, so pick a free one first.
         int port;
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
             port = probe.getLocalPort();
         }
         listener = new SMPPServerSessionListener(port);
+        listener.setPduProcessorDegree(pduThreads);
         listener.setMessageReceiverListener(new Receiver());
         workers.execute(() -> {
             while (true) {
@@ -98,7 +100,10 @@ public final class SmscSimulator implements AutoCloseable {
                     workers.execute(() -> {
                         try {
                             BindRequest bind = session.waitForBind(5_000);
-                            if (bind.getSystemId().equals(systemId) && bind.getPassword().equals(password)) {
+                            if (refuseBinds) {
+                                bind.reject(SMPPConstant.STAT_ESME_RBINDFAIL);
+                            } else if (bind.getSystemId().equals(systemId) && bind.getPassword().equals(password)) {
+                                session.setTransactionTimer(responseTimeout.toMillis());
                                 bind.accept("smsc-sim", InterfaceVersion.IF_34);
                                 sessions.add(session);
                             } else {
@@ -116,8 +121,18 @@ public final class SmscSimulator implements AutoCloseable {
     }
 
     public static SmscSimulator start(String systemId, String password) {
+        // jsmpp's own defaults: a deliver_sm waits 2 s for Switchboard's deliver_sm_resp; 3 threads per bind
+        // take the submit_sm, so at most 3 can be held unanswered on a bind.
+        return start(systemId, password, Duration.ofSeconds(2), 3);
+    }
+
+    /**
+     * An SMSC whose deliver_sm wait {@code responseTimeout} for Switchboard's answer before giving up,
+     * and that handles up to {@code pduThreads} submit_sm of a bind at once (as many can be held).
+     */
+    public static SmscSimulator start(String systemId, String password, Duration responseTimeout, int pduThreads) {
         try {
-            return new SmscSimulator(systemId, password);
+            return new SmscSimulator(systemId, password, responseTimeout, pduThreads);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -149,6 +164,17 @@ public final class SmscSimulator implements AutoCloseable {
         while (sessions.stream().noneMatch(s -> s.getSessionState().isBound() && s.getSessionState().isReceivable())) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("no receiver bind came up");
+            }
+            wait(20);
+        }
+    }
+
+    /** Waits until {@code count} binds are up. */
+    synchronized void awaitBinds(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (sessions.stream().filter(s -> s.getSessionState().isBound()).count() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("fewer than " + count + " binds came up");
             }
             wait(20);
         }
@@ -220,6 +246,17 @@ public final class SmscSimulator implements AutoCloseable {
         answerBeforeHolding = answered;
         holding = true;
     }
+
+    /** Ends {@link #holdResponses()} on binds left up: every held submit_sm is answered as usual. */
+    synchronized void releaseHeld() {
+        holding = false;
+        held = 0;
+        heldIds.clear();
+        notifyAll();
+    }
+
+    /** While on, every bind is refused (ESME_RBINDFAIL), as an SMSC in maintenance does. */
+    void refuseBinds(boolean on) { refuseBinds = on; }
 
     /** The SMSC ids of every submit_sm whose response was held back (and so lost). */
     synchronized Set<String> heldIds() { return Set.copyOf(heldIds); }

@@ -43,6 +43,15 @@ final class SmppBind {
         this.window = new Semaphore(carrier.window());
     }
 
+    /**
+     * jsmpp threads that handle this bind's incoming PDUs. Each receipt holds one until its commit, and
+     * jsmpp's default of 3 made every submit_sm_resp queue behind the receipts: one thread per window
+     * slot for the responses, as many again for the SMSC's deliver_sm.
+     */
+    static int pduProcessorDegree(int window) {
+        return Math.max(3, 2 * window);
+    }
+
     void start() {
         connect();
     }
@@ -82,6 +91,7 @@ final class SmppBind {
             s.setEnquireLinkTimer(carrier.enquireLinkSeconds() * 1000);
             s.setTransactionTimer(10_000);
             s.setMessageReceiverListener(listener);
+            s.setPduProcessorDegree(pduProcessorDegree(carrier.window()));
             s.connectAndBind(carrier.host(), carrier.port(), new BindParameter(type, carrier.systemId(), carrier.password(),
                     carrier.systemType(), TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null), 10_000);
             return s;

@@ -11,6 +11,7 @@ import dev.switchboard.inbox.messages.DeliveryTracker;
 import dev.switchboard.inbox.messages.OutboxItem;
 import dev.switchboard.inbox.messages.OutboxStore;
 import dev.switchboard.inbox.model.SmsDetails;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -25,12 +26,18 @@ import org.slf4j.LoggerFactory;
  * a segment whose acceptance and commit it fell between. Transient failures go back to the queue
  * with backoff; permanent ones fail the message with the SMPP status.
  *
+ * <p>Messages are claimed continuously, up to {@code maxInFlight} claimed and not yet settled (the
+ * routes' total window): a claim starts as soon as there is room, not after the whole previous
+ * claim has settled, so one slow message does not hold back the others.
+ *
  * <p>What goes out is the message rendered as text ({@link SmsRendering}): rich cards, media links,
  * locations and numbered suggestions all travel; only a message that renders to nothing fails.
  */
 public final class SmppOutboxWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SmppOutboxWorker.class);
+    /** How often an idle worker looks for new messages; a busy one claims again as soon as it has room. */
     private static final long POLL_MS = 200;
+    /** The most one claim takes; a full claim is followed at once by another while there is room. */
     private static final int BATCH = 64;
 
     private final Vertx vertx;
@@ -38,45 +45,104 @@ public final class SmppOutboxWorker implements AutoCloseable {
     private final DeliveryTracker tracker;
     private final SmsRouter router;
     private final SmsRendering rendering;
-    private long timer = -1;
-    private boolean busy;
+    private final int maxInFlight;
+    // The drain state below is touched only on this context, whatever thread a send completes on.
+    private Context context;
+    private volatile long timer = -1;
+    private int inFlight;
+    private boolean claiming;
+    private boolean lastClaimFull;
+    private volatile boolean stopped;
 
+    /** At most the carriers' binds × window messages are in flight at once. */
     public SmppOutboxWorker(Vertx vertx, OutboxStore outbox, DeliveryTracker tracker, List<SmppCarrier> carriers,
                             MediaLinks links) {
-        this(vertx, outbox, tracker, new SmsRouter(carriers, List.of()), links);
+        this(vertx, outbox, tracker, new SmsRouter(carriers, List.of()), links, windowOf(carriers));
     }
 
-    /** {@code links} are the public media links rendered into the text for media parts and card images. */
-    public SmppOutboxWorker(Vertx vertx, OutboxStore outbox, DeliveryTracker tracker, SmsRouter router, MediaLinks links) {
+    /**
+     * {@code links} are the public media links rendered into the text for media parts and card images;
+     * {@code maxInFlight} bounds the messages claimed and not yet settled (the routes' total window).
+     */
+    public SmppOutboxWorker(Vertx vertx, OutboxStore outbox, DeliveryTracker tracker, SmsRouter router, MediaLinks links,
+                            int maxInFlight) {
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
+        }
         this.vertx = vertx;
         this.outbox = outbox;
         this.tracker = tracker;
         this.router = router;
         this.rendering = new SmsRendering(links);
+        this.maxInFlight = maxInFlight;
+    }
+
+    /** The carriers' total window: binds × window summed, what their SMSCs let be outstanding at once. */
+    public static int windowOf(List<SmppCarrier> carriers) {
+        return carriers.stream().mapToInt(c -> c.settings().binds() * c.settings().window()).sum();
     }
 
     public Future<Void> start() {
+        context = vertx.getOrCreateContext();
         return outbox.recover().onSuccess(n -> {
             if (n > 0) {
                 LOG.info("{} outbox messages were mid-submission at the last stop; resuming them", n);
             }
-            timer = vertx.setPeriodic(POLL_MS, id -> drain());
+            context.runOnContext(v -> {
+                if (!stopped) {
+                    timer = vertx.setPeriodic(POLL_MS, id -> drain());
+                    drain();
+                }
+            });
         }).mapEmpty();
     }
 
+    /**
+     * Claims as many messages as there is room for, one claim at a time. It runs on every tick, after a
+     * full claim (more are probably waiting) and whenever a message settles after a full claim, so the
+     * binds stay busy instead of waiting for a whole batch and the next tick.
+     */
     private void drain() {
-        if (busy) {
+        int room = maxInFlight - inFlight;
+        if (stopped || claiming || room <= 0) {
             return;
         }
-        busy = true;
-        outbox.claim(BATCH)
-                .compose(items -> Future.join(items.stream().map(this::send).toList()))
-                .onComplete(ar -> {
-                    busy = false;
-                    if (ar.failed()) {
-                        LOG.warn("outbox drain failed: {}", ar.cause().toString());
-                    }
-                });
+        int limit = Math.min(BATCH, room);
+        claiming = true;
+        outbox.claim(limit).onComplete(ar -> context.runOnContext(v -> {
+            claiming = false;
+            if (ar.failed()) {
+                lastClaimFull = false;
+                LOG.warn("outbox drain failed: {}", ar.cause().toString());
+                return;
+            }
+            List<OutboxItem> items = ar.result();
+            lastClaimFull = items.size() == limit;
+            inFlight += items.size();
+            items.forEach(item -> sendSafely(item).onComplete(done -> context.runOnContext(w -> settled(done.cause()))));
+            if (lastClaimFull) {
+                drain();
+            }
+        }));
+    }
+
+    private void settled(Throwable failure) {
+        inFlight--;
+        if (failure != null) {
+            // The row stays claimed until the next start's recover(): the database refused even the retry.
+            LOG.warn("outbox message could not be settled: {}", failure.toString());
+        }
+        if (lastClaimFull) {
+            drain();
+        }
+    }
+
+    private Future<Void> sendSafely(OutboxItem item) {
+        try {
+            return send(item);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
     }
 
     private Future<Void> send(OutboxItem item) {
@@ -126,6 +192,7 @@ public final class SmppOutboxWorker implements AutoCloseable {
 
     @Override
     public void close() {
+        stopped = true;
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
