@@ -85,7 +85,7 @@ public final class SweepPlot {
         series(g, bottom, points, maxX, p -> logFrac(p.p999(), lo, hi), P999, true);
         legend(g, bottom.x0, bottom.y0 + bottom.h + 52, new String[] {"p50", "p99", "p99.9"}, new Color[] {P50, P99, P999});
         g.setColor(Color.DARK_GRAY);
-        g.drawString("dots: paced at a share of the maximum; hollow squares: closed loop (as fast as answered)", bottom.x0 + 260,
+        g.drawString("dots: paced share of the maximum; squares: closed loop", bottom.x0 + 260,
                 bottom.y0 + bottom.h + 52);
         g.dispose();
         ImageIO.write(img, "png", file.toFile());

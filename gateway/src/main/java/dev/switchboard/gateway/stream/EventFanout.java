@@ -17,6 +17,8 @@ public final class EventFanout implements InboxListener {
 
     public EventFanout(EventBus bus) {
         this.bus = bus;
+        // Replaced, not added: a second fan-out on the same event bus must not fail to start.
+        bus.unregisterDefaultCodec(LiveEvents.class);
         bus.registerDefaultCodec(LiveEvents.class, new LiveEvents.Codec());
     }
 

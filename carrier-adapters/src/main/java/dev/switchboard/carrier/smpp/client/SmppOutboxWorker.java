@@ -98,9 +98,11 @@ public final class SmppOutboxWorker implements AutoCloseable {
     }
 
     /**
-     * Claims as many messages as there is room for, one claim at a time. It runs on every tick, after a
-     * full claim (more are probably waiting) and whenever a message settles after a full claim, so the
-     * binds stay busy instead of waiting for a whole batch and the next tick.
+     * Claims as many messages as there is room for, one claim at a time. It runs on every tick and
+     * whenever a message that was submitted settles after a full claim (more are probably waiting), so
+     * the binds stay busy instead of waiting for a whole batch and the next tick. A message only put
+     * back for later (no route, no bind) does not claim again: during an outage the backlog is walked
+     * once a tick, not in a loop as fast as the database answers.
      */
     private void drain() {
         int room = maxInFlight - inFlight;
@@ -119,51 +121,52 @@ public final class SmppOutboxWorker implements AutoCloseable {
             List<OutboxItem> items = ar.result();
             lastClaimFull = items.size() == limit;
             inFlight += items.size();
-            items.forEach(item -> sendSafely(item).onComplete(done -> context.runOnContext(w -> settled(done.cause()))));
-            if (lastClaimFull) {
-                drain();
-            }
+            items.forEach(item -> sendSafely(item).onComplete(done -> context.runOnContext(w ->
+                    settled(done.succeeded() && done.result(), done.cause()))));
         }));
     }
 
-    private void settled(Throwable failure) {
+    private void settled(boolean progressed, Throwable failure) {
         inFlight--;
         if (failure != null) {
             // The row stays claimed until the next start's recover(): the database refused even the retry.
             LOG.warn("outbox message could not be settled: {}", failure.toString());
         }
-        if (lastClaimFull) {
+        if (lastClaimFull && progressed) {
             drain();
         }
     }
 
-    private Future<Void> sendSafely(OutboxItem item) {
+    /** Settles the message; true when it left the queue or went to a carrier, false when only put back for later. */
+    private Future<Boolean> sendSafely(OutboxItem item) {
         try {
             return send(item);
         } catch (RuntimeException e) {
-            return Future.failedFuture(e);
+            // A bug in rendering or routing must not leave the row claimed until the next restart.
+            LOG.warn("outbox message {} could not be prepared; retrying later: {}", item.messageId(), e.toString());
+            return outbox.retryLater(item.messageId(), backoff(item.attempts()), e.toString()).map(false);
         }
     }
 
-    private Future<Void> send(OutboxItem item) {
+    private Future<Boolean> send(OutboxItem item) {
         Optional<SmsRoute> route = router.route(item.to(), item.lastInboundRef());
         if (route.isEmpty()) {
-            return outbox.retryLater(item.messageId(), Duration.ofMinutes(1), "no carrier route for " + item.to());
+            return outbox.retryLater(item.messageId(), Duration.ofMinutes(1), "no carrier route for " + item.to()).map(false);
         }
         SmsRoute c = route.get();
         if (!c.ready()) {
-            return outbox.retryLater(item.messageId(), Duration.ofSeconds(1), "no bind to carrier " + c.id());
+            return outbox.retryLater(item.messageId(), Duration.ofSeconds(1), "no bind to carrier " + c.id()).map(false);
         }
         String text = rendering.render(item.content());
         if (text.isEmpty()) {
-            return outbox.failed(item.messageId(), "nothing in this message can travel as SMS");
+            return outbox.failed(item.messageId(), "nothing in this message can travel as SMS").map(true);
         }
         SmsPlan plan;
         try {
             // The reference must be the same on every attempt, so segments resent after a crash still join up.
             plan = c.segmenter().plan(text, Math.floorMod(item.messageId().hashCode(), 256));
         } catch (MessageTooLongException e) {
-            return outbox.failed(item.messageId(), "too long for SMS: " + e.getMessage());
+            return outbox.failed(item.messageId(), "too long for SMS: " + e.getMessage()).map(true);
         }
         // Recorded on the message with the first accepted segment: what the recipient receives, and by which route.
         SmsDetails details = new SmsDetails(plan.smsCount(), SmsDetails.encodingName(plan.encoding().name()), c.id());
@@ -182,7 +185,8 @@ public final class SmppOutboxWorker implements AutoCloseable {
                         return outbox.failed(item.messageId(), "carrier " + c.id() + " refused: " + f.getMessage());
                     }
                     return outbox.retryLater(item.messageId(), backoff(item.attempts()), e.getMessage());
-                });
+                })
+                .map(true);
     }
 
     private static Duration backoff(int attempts) {
