@@ -73,7 +73,10 @@ final class SmppWiring implements AutoCloseable {
     static SmppWiring start(GatewayConfig config, Vertx vertx, Transactor db, Ids ids, Clock clock, MediaLinks mediaLinks)
             throws Exception {
         // What SMPP peers send is group-committed: each PDU is still answered only after its own commit.
-        InboundService inbound = new InboundService(db, ids, new InboundBatcher(vertx, db));
+        // Each batch in flight holds a pooled connection: at most a quarter of the pool, so the API keeps the rest.
+        int batchesInFlight = Math.max(1, Math.min(InboundBatcher.MAX_IN_FLIGHT, config.database().poolSize() / 4));
+        InboundService inbound = new InboundService(db, ids,
+                new InboundBatcher(vertx, db, InboundBatcher.MAX_BATCH, InboundBatcher.MAX_WAIT, batchesInFlight));
         DeliveryTracker tracker = new DeliveryTracker(db);
         FragmentStore fragments = new FragmentStore(db, inbound, clock, config.smpp().reassemblyTimeout(), new SegmentJoiner());
         SmppInbound smppInbound = new SmppInbound(inbound, fragments);
