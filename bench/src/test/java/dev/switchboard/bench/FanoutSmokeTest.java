@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -50,19 +49,6 @@ class FanoutSmokeTest {
         assertTrue(sealing.getJsonObject("sameConcurrency").getLong("messages") > 0, "the concurrent sealing baseline ran");
         assertEquals(10, sealing.getJsonObject("singleThread").getInteger("targetsPerMessage"), "sealed to all ten devices");
 
-        JsonObject json = new JsonObject(Files.readString(outcome.file()));
-        for (String field : List.of("scenario", "date", "machine", "value", "unit", "baseline", "ratio", "lost", "duplicated", "latencyMs")) {
-            assertTrue(json.containsKey(field), field);
-        }
-        for (String field : List.of("name", "value", "unit")) {
-            assertTrue(json.getJsonObject("baseline").containsKey(field), "baseline." + field);
-        }
-        for (String field : List.of("p50", "p99", "p999")) {
-            assertTrue(json.getJsonObject("latencyMs").containsKey(field), "latencyMs." + field);
-        }
-        assertEquals("fanout", json.getString("scenario"));
-        assertTrue(outcome.file().getFileName().toString().matches("fanout-quick-\\d{4}-\\d{2}-\\d{2}\\.json"));
-        String md = Files.readString(results.resolve("RESULTS.md"));
-        assertTrue(md.contains("| fanout | quick |"), md);
+        ResultFileAssertions.assertQuickResultWritten(outcome, results, "fanout");
     }
 }

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,12 +43,6 @@ class IdleDevicesSmokeTest {
         assertTrue(ours.containsKey("rssBytesPerConnection") && bare.containsKey("rssBytesPerConnection"));
         assertFalse(ours.getJsonArray("topClassesPerConnection").isEmpty(), "the heap histogram was read");
 
-        JsonObject json = new JsonObject(Files.readString(outcome.file()));
-        for (String field : List.of("scenario", "date", "machine", "value", "unit", "baseline", "ratio", "lost", "duplicated", "latencyMs")) {
-            assertTrue(json.containsKey(field), field);
-        }
-        assertEquals("idle-devices", json.getString("scenario"));
-        assertTrue(outcome.file().getFileName().toString().matches("idle-devices-quick-\\d{4}-\\d{2}-\\d{2}\\.json"));
-        assertTrue(Files.readString(results.resolve("RESULTS.md")).contains("| idle-devices | quick |"));
+        ResultFileAssertions.assertQuickResultWritten(outcome, results, "idle-devices");
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -52,16 +51,7 @@ class InitialSyncSmokeTest {
             assertTrue(d.getJsonObject(target).containsKey("targetMet"), target + ".targetMet");
         }
 
-        JsonObject json = new JsonObject(Files.readString(outcome.file()));
-        for (String field : List.of("scenario", "date", "machine", "value", "unit", "baseline", "ratio", "lost", "duplicated", "latencyMs")) {
-            assertTrue(json.containsKey(field), field);
-        }
-        assertEquals("initial-sync", json.getString("scenario"));
+        JsonObject json = ResultFileAssertions.assertQuickResultWritten(outcome, results, "initial-sync");
         assertEquals("ms", json.getString("unit"));
-        for (String field : List.of("p50", "p99", "p999")) {
-            assertTrue(json.getJsonObject("latencyMs").containsKey(field), "latencyMs." + field);
-        }
-        assertTrue(outcome.file().getFileName().toString().matches("initial-sync-quick-\\d{4}-\\d{2}-\\d{2}\\.json"));
-        assertTrue(Files.readString(results.resolve("RESULTS.md")).contains("| initial-sync | quick |"));
     }
 }

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,12 +47,6 @@ class MicroSmokeTest {
         assertTrue(d.getJsonObject("latency").getLong("samples") > 0, "the headline was sampled");
         assertEquals(0, d.getJsonObject("jmh").getInteger("forks"), "the smoke run stays in this JVM");
 
-        JsonObject json = new JsonObject(Files.readString(outcome.file()));
-        for (String field : List.of("scenario", "date", "machine", "value", "unit", "baseline", "ratio", "lost", "duplicated", "latencyMs")) {
-            assertTrue(json.containsKey(field), field);
-        }
-        assertEquals("micro", json.getString("scenario"));
-        assertTrue(outcome.file().getFileName().toString().matches("micro-quick-\\d{4}-\\d{2}-\\d{2}\\.json"));
-        assertTrue(Files.readString(results.resolve("RESULTS.md")).contains("| micro | quick |"));
+        ResultFileAssertions.assertQuickResultWritten(outcome, results, "micro");
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,19 +39,6 @@ class MoIngestSmokeTest {
         assertTrue(plot != null && plot.getWidth() > 0, "the sweep plot is a readable PNG");
         assertTrue(d.getJsonObject("baseline").getLong("commits") > 0, "the baseline ran");
 
-        JsonObject json = new JsonObject(Files.readString(outcome.file()));
-        for (String field : List.of("scenario", "date", "machine", "value", "unit", "baseline", "ratio", "lost", "duplicated", "latencyMs")) {
-            assertTrue(json.containsKey(field), field);
-        }
-        for (String field : List.of("name", "value", "unit")) {
-            assertTrue(json.getJsonObject("baseline").containsKey(field), "baseline." + field);
-        }
-        for (String field : List.of("p50", "p99", "p999")) {
-            assertTrue(json.getJsonObject("latencyMs").containsKey(field), "latencyMs." + field);
-        }
-        assertEquals("mo-ingest", json.getString("scenario"));
-        assertTrue(outcome.file().getFileName().toString().matches("mo-ingest-quick-\\d{4}-\\d{2}-\\d{2}\\.json"));
-        String md = Files.readString(results.resolve("RESULTS.md"));
-        assertTrue(md.contains("| mo-ingest | quick |"), md);
+        ResultFileAssertions.assertQuickResultWritten(outcome, results, "mo-ingest");
     }
 }

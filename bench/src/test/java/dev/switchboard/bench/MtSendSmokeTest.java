@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,19 +35,6 @@ class MtSendSmokeTest {
         assertTrue(r.details().getJsonObject("baseline").getBoolean("allReceiptsArrived"), "the SMSC sent the baseline its receipts");
         assertTrue(r.details().containsKey("targetMet"));
 
-        JsonObject json = new JsonObject(Files.readString(outcome.file()));
-        for (String field : List.of("scenario", "date", "machine", "value", "unit", "baseline", "ratio", "lost", "duplicated", "latencyMs")) {
-            assertTrue(json.containsKey(field), field);
-        }
-        for (String field : List.of("name", "value", "unit")) {
-            assertTrue(json.getJsonObject("baseline").containsKey(field), "baseline." + field);
-        }
-        for (String field : List.of("p50", "p99", "p999")) {
-            assertTrue(json.getJsonObject("latencyMs").containsKey(field), "latencyMs." + field);
-        }
-        assertEquals("mt-send", json.getString("scenario"));
-        assertTrue(outcome.file().getFileName().toString().matches("mt-send-quick-\\d{4}-\\d{2}-\\d{2}\\.json"));
-        String md = Files.readString(results.resolve("RESULTS.md"));
-        assertTrue(md.contains("| mt-send | quick |"), md);
+        ResultFileAssertions.assertQuickResultWritten(outcome, results, "mt-send");
     }
 }

@@ -216,16 +216,7 @@ class SmppGroupCommitTest {
                 }
             });
             // The batch holding this submit_sm waits for the number's lock, inside its transaction.
-            Eventually.await("the batch waiting for the lock", WAIT, () -> {
-                try (Connection c = gw.jdbc(); Statement s = c.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                             + " AND datname = current_database()")) {
-                    rs.next();
-                    return rs.getLong(1) > 0;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            awaitABatchWaitingForALock();
             assertFalse(answer.isDone(), "no submit_sm_resp while its batch cannot commit");
             assertFalse(createdInOrder(LOCKED).contains("held back"));
             holder.commit();
@@ -253,16 +244,7 @@ class SmppGroupCommitTest {
                 String text = "held-" + i;
                 held.add(senders.submit(() -> submit(session, HELD, text)));
             }
-            Eventually.await("a batch waiting for the locked number", WAIT, () -> {
-                try (Connection c = gw.jdbc(); Statement s = c.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                             + " AND datname = current_database()")) {
-                    rs.next();
-                    return rs.getLong(1) > 0;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            awaitABatchWaitingForALock();
             String other = submit(session, FIRST, "not held");
             assertTrue(other.matches("[0-9a-f]{16}"), "answered on the same bind while eight submits wait");
             assertTrue(held.stream().noneMatch(java.util.concurrent.Future::isDone), "those are still unanswered");
@@ -279,5 +261,19 @@ class SmppGroupCommitTest {
             senders.shutdownNow();
             session.unbindAndClose();
         }
+    }
+
+    /** Waits until a transaction of this database waits for a row lock: the batch holding the held submits. */
+    private static void awaitABatchWaitingForALock() {
+        Eventually.await("a batch waiting for a locked number", WAIT, () -> {
+            try (Connection c = gw.jdbc(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                         + " AND datname = current_database()")) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 }
