@@ -203,6 +203,29 @@ class InboundBatcherTest {
         }
     }
 
+    @Test
+    void aBatchFailingAtCommitFailsAllOfItAndFreesItsNumbersForTheNext() throws Exception {
+        // A deferred constraint is checked only at COMMIT: the whole batch fails there, after every savepoint passed.
+        await(pool.query("CREATE TABLE IF NOT EXISTS commit_probe (v INT, CONSTRAINT commit_probe_once UNIQUE (v)"
+                + " DEFERRABLE INITIALLY DEFERRED)").execute());
+        InboundBatcher batcher = new InboundBatcher(vertx, db, 2, NEVER, 1);
+        InboundService inbound = new InboundService(db, ids, batcher);
+        Future<Object> poison = batcher.submit(B, tx -> tx.query("INSERT INTO commit_probe (v) VALUES (1), (1)", Tuple.tuple())
+                .map(r -> null));
+        Future<Message> sameBatch = inbound.receive(sms(B, "commit-fails"));
+        assertInstanceOf(PgException.class, assertFailed(poison).getCause());
+        assertInstanceOf(PgException.class, assertFailed(sameBatch).getCause(), "the whole batch fails with the commit");
+
+        Future<Message> next = inbound.receive(sms(B, "after-failed-commit"));
+        Future<Message> other = inbound.receive(sms(C, "after-failed-commit-c"));
+        assertEquals("after-failed-commit", await(next).content().text(), "the number is free again");
+        await(other);
+        List<String> texts = createdTexts(B);
+        assertFalse(texts.contains("commit-fails"), "nothing of the failed batch is stored");
+        assertTrue(texts.contains("after-failed-commit"));
+        assertGapless(B);
+    }
+
     /** Sessions of this database waiting for a row lock. */
     private static long lockWaiters() throws Exception {
         return await(pool.query("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
