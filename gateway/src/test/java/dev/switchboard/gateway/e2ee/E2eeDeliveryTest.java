@@ -245,6 +245,41 @@ class E2eeDeliveryTest {
     }
 
     /** The reader's view of "meet at noon": no content, the one payload, and exactly the reader's own wrapped key, which opens. */
+    @Test
+    void everyLiveStreamOfANumberGetsTheOneSharedEventWithItsOwnKeyOnly() throws Exception {
+        // Both devices of B (and A's other device) stream live at once: the committed event is encoded once and
+        // shared by the streams of a number, and each hydrates its own copy with its own key.
+        List<Device> a = e2eeNumber(gw, "+390620010091", "laptop");
+        List<Device> b = e2eeNumber(gw, "+390620010092", "laptop");
+        Device sender = a.get(0);
+        String to = b.get(0).number();
+        List<Device> readers = List.of(b.get(0), b.get(1), a.get(1));
+        List<EventRecorder> recorders = new ArrayList<>();
+        List<SyncStream> streams = new ArrayList<>();
+        try {
+            for (Device reader : readers) {
+                EventRecorder recorder = new EventRecorder();
+                SyncStream stream = reader.client().stream(
+                        CursorStore.inMemory(gw.get("/v1/sync", reader.token()).json().getLong("next")), recorder);
+                streams.add(stream);
+                stream.start();
+                recorder.await("connected", WAIT, r -> r.connects() == 1);
+                recorders.add(recorder);
+            }
+            SealedMessage sealed = seal(sender, to, targets(gw, sender, to), "meet at noon");
+            HttpResult sent = send(gw, sender, body(to, sealed));
+            assertEquals(202, sent.status(), sent.body());
+            for (int i = 0; i < readers.size(); i++) {
+                recorders.get(i).await("the live message", WAIT, r -> r.count(e -> e.type().equals("message.created")) == 1);
+                JsonObject pushed = new JsonObject(recorders.get(i).events().stream().filter(e -> e.type().equals("message.created"))
+                        .findFirst().orElseThrow().data().toString());
+                assertOwnView(readers.get(i), pushed, sealed, sender);
+            }
+        } finally {
+            streams.forEach(SyncStream::close);
+        }
+    }
+
     private static void assertOwnView(Device reader, JsonObject message, SealedMessage sealed, Device sender) {
         assertTrue(message.getBoolean("e2ee"), message.encode());
         assertNull(message.getValue("text"));
