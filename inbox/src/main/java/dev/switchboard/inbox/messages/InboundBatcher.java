@@ -33,10 +33,11 @@ import java.util.function.Function;
  *
  * <p>A batch's transaction locks every number it touches in one statement, in number order
  * ({@link Tx#lockNumbers}, so it cannot deadlock with any other writer), then applies its requests
- * one after the other in arrival order, each in a savepoint of its own: a request that fails has
+ * one after the other in arrival order. It first runs whole; if any request fails, nothing of it is
+ * stored and it runs again with each request in a savepoint of its own: a request that fails has
  * its writes (and its sync-log sequence numbers) rolled back and fails alone, with its own error,
- * while the others commit, so each number's sync log stays gapless. If the commit fails, every
- * request of the batch fails and nothing of it is stored.
+ * while the others commit, so each number's sync log stays gapless. If that commit fails too,
+ * every request of the batch fails and nothing of it is stored.
  *
  * <p>A request for a number not served fails with {@link InboxException.Kind#NOT_FOUND}.
  */
@@ -143,25 +144,41 @@ public final class InboundBatcher {
         return batch;
     }
 
+    /**
+     * Runs the batch without savepoints first: almost every batch commits whole, and a savepoint per
+     * message costs two statements and a subtransaction each. If anything in it fails, nothing of it
+     * was stored, and it runs again with a savepoint per message, so the failing one fails alone.
+     */
     private Future<Void> run(List<Request<?>> batch, Set<String> numbers) {
-        Future<Void> committed;
-        try {
-            committed = db.inTransactionWithSavepoints(tx -> tx.lockNumbers(numbers).compose(served -> {
-                Future<Void> chain = Future.succeededFuture();
-                for (Request<?> r : batch) {
-                    chain = chain.compose(v -> r.apply(tx, served));
-                }
-                return chain;
-            }));
-        } catch (RuntimeException e) {
-            committed = Future.failedFuture(e);
-        }
-        return committed.transform(ar -> {
-            for (Request<?> r : batch) {
-                r.finish(ar);
+        return attempt(batch, numbers, false).transform(whole -> {
+            if (whole.succeeded()) {
+                return finish(batch, whole);
             }
-            return Future.<Void>succeededFuture();
+            batch.forEach(r -> r.outcome = null);
+            return attempt(batch, numbers, true).transform(isolated -> finish(batch, isolated));
         });
+    }
+
+    private Future<Void> attempt(List<Request<?>> batch, Set<String> numbers, boolean isolated) {
+        Function<Tx, Future<Void>> body = tx -> tx.lockNumbers(numbers).compose(served -> {
+            Future<Void> chain = Future.succeededFuture();
+            for (Request<?> r : batch) {
+                chain = chain.compose(v -> r.apply(tx, served, isolated));
+            }
+            return chain;
+        });
+        try {
+            return isolated ? db.inTransactionWithSavepoints(body) : db.inTransaction(body);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    private static Future<Void> finish(List<Request<?>> batch, AsyncResult<Void> commit) {
+        for (Request<?> r : batch) {
+            r.finish(commit);
+        }
+        return Future.succeededFuture();
     }
 
     private static final class Request<T> {
@@ -178,10 +195,23 @@ public final class InboundBatcher {
             this.release = release;
         }
 
-        Future<Void> apply(Tx tx, Set<String> served) {
+        /** Isolated: in a savepoint, its failure kept as its outcome. Not: its failure fails the transaction. */
+        Future<Void> apply(Tx tx, Set<String> served, boolean isolated) {
             if (!served.contains(number)) {
                 outcome = Future.failedFuture(InboxException.notFound("number " + number));
                 return Future.succeededFuture();
+            }
+            if (!isolated) {
+                Future<T> done;
+                try {
+                    done = work.apply(tx);
+                } catch (RuntimeException e) {
+                    done = Future.failedFuture(e);
+                }
+                return done.map(result -> {
+                    outcome = Future.succeededFuture(result);
+                    return null;
+                });
             }
             return tx.savepoint(work).map(result -> {
                 outcome = result;
