@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.database;
 
 import dev.switchboard.gateway.config.Secret;
+import dev.switchboard.inbox.persistence.Statements;
 import io.vertx.pgclient.PgConnectOptions;
 import java.net.URI;
 
@@ -16,6 +17,8 @@ public record DatabaseEndpoint(String jdbcUrl, String user, Secret password) {
                 .setDatabase(path.length() > 1 ? path.substring(1) : "postgres")
                 .setUser(user)
                 .setCachePreparedStatements(true)
+                // Except the few statements whose plan must follow the tables' current size (Statements).
+                .setPreparedStatementCacheSqlFilter(Statements::cacheable)
                 .setPipeliningLimit(1);
         if (password != null) {
             options.setPassword(password.value());

@@ -2,6 +2,7 @@ package dev.switchboard.inbox.messages;
 
 import dev.switchboard.inbox.json.MessageJson;
 import dev.switchboard.inbox.model.SyncEvent;
+import dev.switchboard.inbox.persistence.Statements;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -153,11 +154,7 @@ public final class EncryptedPayloads {
     }
 
     private Future<Map<String, JsonObject>> load(String deviceId, Set<String> payloadIds) {
-        return pool.preparedQuery("""
-                        SELECT p.id, p.header, p.ciphertext, p.key_commitment, p.signature, p.from_device_id, p.target_ids,
-                            k.encryption_key_id, k.wrapped_key
-                        FROM e2ee_payloads p LEFT JOIN e2ee_keys k ON k.payload_id = p.id AND k.device_id = $2
-                        WHERE p.id = ANY($1)""")
+        return pool.preparedQuery(LOAD)
                 .execute(Tuple.of(payloadIds.toArray(new String[0]), deviceId))
                 .map(rows -> {
                     Map<String, JsonObject> views = new HashMap<>();
@@ -167,6 +164,19 @@ public final class EncryptedPayloads {
                     return views;
                 });
     }
+
+    /*
+     * The payloads and this device's wrapped key of each, by primary key. Planned on every execution
+     * (Statements.PLAN_PER_EXECUTION): it runs once per device for every message streamed, and the generic
+     * plan PostgreSQL settled on while the tables were nearly empty (an array of unknown length, so "about
+     * ten ids") read every payload and every wrapped key of the device sequentially, a cost that grew
+     * with the whole history instead of the page. Planned for the actual ids, it is two primary-key probes.
+     */
+    private static final String LOAD = Statements.PLAN_PER_EXECUTION + """
+                        SELECT p.id, p.header, p.ciphertext, p.key_commitment, p.signature, p.from_device_id, p.target_ids,
+                            k.encryption_key_id, k.wrapped_key
+                        FROM e2ee_payloads p LEFT JOIN e2ee_keys k ON k.payload_id = p.id AND k.device_id = $2
+                        WHERE p.id = ANY($1)""";
 
     private static JsonObject view(Row r) {
         JsonArray targets = new JsonArray(new ArrayList<>(List.of(r.getArrayOfStrings("target_ids"))));
