@@ -59,13 +59,9 @@ public final class Transactor {
             } catch (RuntimeException e) {
                 done = Future.failedFuture(e);
             }
-            return done.transform(ar -> tx.pipelinedFailure().transform(sent -> {
-                if (ar.succeeded() && sent.succeeded()) {
-                    return conn.query("COMMIT").execute().map(committed -> ar.result());
-                }
-                Throwable cause = ar.failed() ? ar.cause() : sent.cause();
-                return conn.query("ROLLBACK").execute().<T>transform(rolledBack -> Future.failedFuture(cause));
-            }));
+            return done.transform(ar -> ar.succeeded()
+                    ? conn.query("COMMIT").execute().map(committed -> ar.result())
+                    : conn.query("ROLLBACK").execute().<T>transform(rolledBack -> Future.failedFuture(ar.cause())));
         })).onSuccess(result -> {
             if (!holder[0].events().isEmpty()) {
                 listener.committed(java.util.List.copyOf(holder[0].events()));

@@ -24,7 +24,6 @@ public final class Tx {
     private final SyncLog syncLog;
     private final Instant now;
     private final List<SyncEvent> events = new ArrayList<>();
-    private final List<Future<?>> pipelined = new ArrayList<>();
 
     Tx(SqlConnection conn, SyncLog syncLog, Clock clock) {
         this.conn = conn;
@@ -65,48 +64,29 @@ public final class Tx {
      * Runs {@code work} inside a savepoint of this transaction: when it fails, what it wrote (rows,
      * sync-log sequence numbers, events) is rolled back and the rest of the transaction carries on.
      * The returned future holds the work's own outcome; it fails only when the savepoint itself
-     * cannot be set or rolled back to, and then the transaction is no longer usable.
+     * cannot be set, released or rolled back to, and then the transaction is no longer usable.
      * Only for a transaction begun by {@link Transactor#inTransactionWithSavepoints}: the one
      * {@link Transactor#inTransaction} begins is rolled back at its first failed statement.
-     *
-     * <p>SAVEPOINT goes out pipelined with the work's first statement and RELEASE with whatever the
-     * transaction sends next, so a message costs no round trips of its own for them. Should either
-     * fail, the transaction is aborted and {@link #pipelinedFailure} makes the commit a rollback
-     * (PostgreSQL would otherwise answer COMMIT of an aborted transaction by rolling back quietly).
      */
     public <T> Future<AsyncResult<T>> savepoint(Function<Tx, Future<T>> work) {
         int mark = events.size();
-        Future<?> set = conn.query("SAVEPOINT one_message").execute();
-        pipelined.add(set);
-        Future<T> done;
-        try {
-            done = work.apply(this);
-        } catch (RuntimeException e) {
-            done = Future.failedFuture(e);
-        }
-        return done.transform(ar -> set.transform(marked -> {
-            if (marked.failed()) {
-                return Future.failedFuture(marked.cause());
+        return conn.query("SAVEPOINT one_message").execute().compose(v -> {
+            Future<T> done;
+            try {
+                done = work.apply(this);
+            } catch (RuntimeException e) {
+                done = Future.failedFuture(e);
             }
-            if (ar.succeeded()) {
-                pipelined.add(conn.query("RELEASE SAVEPOINT one_message").execute());
-                return Future.succeededFuture((AsyncResult<T>) ar);
-            }
-            return conn.query("ROLLBACK TO SAVEPOINT one_message").execute().map(r -> {
-                events.subList(mark, events.size()).clear();
-                return (AsyncResult<T>) ar;
+            return done.transform(ar -> {
+                if (ar.succeeded()) {
+                    return conn.query("RELEASE SAVEPOINT one_message").execute().map(r -> (AsyncResult<T>) ar);
+                }
+                return conn.query("ROLLBACK TO SAVEPOINT one_message").execute().map(r -> {
+                    events.subList(mark, events.size()).clear();
+                    return (AsyncResult<T>) ar;
+                });
             });
-        }));
-    }
-
-    /**
-     * The first failure among the statements sent without waiting for their answer, once they are
-     * all answered (they are answered in order, so by the time the work's last statement is).
-     */
-    Future<Void> pipelinedFailure() {
-        List<Future<?>> sent = List.copyOf(pipelined);
-        pipelined.clear();
-        return Future.join(sent).mapEmpty();
+        });
     }
 
     List<SyncEvent> events() { return events; }

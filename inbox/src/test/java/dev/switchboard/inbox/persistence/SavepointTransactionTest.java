@@ -19,9 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Savepoints are set and released without waiting for their answers; these tests pin what that
- * must not change: a failing piece of work rolls back alone, and a failure among the statements
- * nobody waited for turns the commit into a rollback instead of PostgreSQL's quiet one.
+ * A transaction with a savepoint per piece of work (the fallback of the inbound batches): a failing
+ * piece rolls back alone, and a savepoint that cannot be released turns the commit into a rollback
+ * instead of PostgreSQL's quiet one.
  */
 class SavepointTransactionTest {
     private static Vertx vertx;
@@ -66,10 +66,10 @@ class SavepointTransactionTest {
     }
 
     @Test
-    void aFailedPipelinedReleaseMakesTheCommitFailAndStoresNothing() throws Exception {
-        // The last work releases the savepoint itself, so the RELEASE sent after it finds none and
-        // fails, aborting the transaction; nothing else is sent after it, so only the check before
-        // COMMIT can tell (PostgreSQL answers COMMIT of an aborted transaction with a rollback).
+    void aFailedReleaseMakesTheCommitFailAndStoresNothing() throws Exception {
+        // The last work releases the savepoint itself, so the RELEASE after it finds none and fails,
+        // aborting the transaction; COMMIT must not follow as if all went well (PostgreSQL answers
+        // COMMIT of an aborted transaction with a quiet rollback).
         Future<Object> done = db.inTransactionWithSavepoints(tx -> tx.savepoint(t -> insert(t, "before"))
                 .compose(a -> tx.savepoint(t -> insert(t, "released-early")
                         .compose(v -> t.query("RELEASE SAVEPOINT one_message", Tuple.tuple()))))
